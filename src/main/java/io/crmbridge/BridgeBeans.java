@@ -1,0 +1,69 @@
+package io.crmbridge;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.crmbridge.auth.LoginTransport;
+import io.crmbridge.auth.Logins;
+import io.crmbridge.auth.OAuth2ClientCredentialsLogin;
+import io.crmbridge.auth.Tokens;
+import io.crmbridge.auth.TrytonSessionLogin;
+import io.crmbridge.remote.RemoteCalls;
+import io.crmbridge.remote.Replies;
+import io.crmbridge.sync.CrmClient;
+import io.crmbridge.sync.ErpClient;
+import io.crmbridge.sync.InventoryErpToCrm;
+import io.crmbridge.sync.OrdersCrmToErp;
+import io.crmbridge.sync.PassStats;
+import io.crmbridge.sync.WatermarkStore;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Binds the beans the YAML routes call. It depends on no runtime (Camel Main or Karaf): each runtime calls
+ * {@link #configure(CamelContext)} before the routes start.
+ *
+ * <p>A {@link Clock} or token cache already bound under {@link BridgeNames#CLOCK} or
+ * {@link BridgeNames#TOKEN_CACHE} is kept, which is how tests move time.
+ */
+public final class BridgeBeans implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        Registry registry = context.getRegistry();
+        Clock clock = existing(registry, BridgeNames.CLOCK, Clock.class, Clock.systemUTC());
+        @SuppressWarnings("unchecked")
+        Cache<String, String> tokenCache = existing(registry, BridgeNames.TOKEN_CACHE, Cache.class,
+                Caffeine.newBuilder().maximumSize(1_000).build());
+        SystemSettings settings = new SystemSettings(context);
+
+        Logins logins = new Logins(settings, new LoginTransport(context), clock,
+                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()));
+        registry.bind("logins", logins);
+        registry.bind("tokens", new Tokens(settings, clock, tokenCache));
+        registry.bind("replies", new Replies());
+
+        RemoteCalls calls = new RemoteCalls(context);
+        CrmClient crm = new CrmClient(settings, calls);
+        ErpClient erp = new ErpClient(settings, calls);
+        PassStats stats = new PassStats(logins);
+        Path watermarkFile = Path.of(settings.global("orders.watermark-file").orElse("data/orders-watermark.json"));
+        registry.bind("passStats", stats);
+        registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp, new WatermarkStore(watermarkFile),
+                stats));
+        registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp, stats));
+    }
+
+    private static <T> T existing(Registry registry, String name, Class<T> type, T fallback) {
+        T bound = registry.lookupByNameAndType(name, type);
+        if (bound != null) {
+            return bound;
+        }
+        registry.bind(name, type, fallback);
+        return fallback;
+    }
+}

@@ -1,0 +1,46 @@
+package io.crmbridge;
+
+/**
+ * Names shared by the YAML routes and the Java they call: exchange variables, registry beans and endpoints.
+ */
+public final class BridgeNames {
+
+    /** Variable naming the external system a call or a login is for, such as {@code crm} or {@code erp}. */
+    public static final String SYSTEM = "bridgeSystem";
+
+    /** Variable holding the token JSON read from or written to the token cache. */
+    public static final String TOKEN = "bridgeToken";
+
+    /** Variable holding the HTTP method of an outbound call. */
+    public static final String HTTP_METHOD = "bridgeHttpMethod";
+
+    /** Variable holding the full, already encoded URL of an outbound call. */
+    public static final String URL = "bridgeUrl";
+
+    /** Variable holding the request body of an outbound call, kept so that a retry sends it again. */
+    public static final String REQUEST = "bridgeRequest";
+
+    /** Variable holding the response body of an outbound call. */
+    public static final String RESPONSE = "bridgeResponse";
+
+    /** Variable telling a page loop whether another page is to be read. */
+    public static final String MORE_PAGES = "bridgeMorePages";
+
+    /** Registry name of the Caffeine cache holding one token JSON per system; the camel-caffeine endpoints share it. */
+    public static final String TOKEN_CACHE = "bridge-tokens";
+
+    /** Registry name of the {@link java.time.Clock} every expiry decision reads. */
+    public static final String CLOCK = "bridgeClock";
+
+    /** Endpoint of the shared sub-route that puts a valid credential on the exchange. */
+    public static final String AUTH_ENDPOINT = "direct:auth";
+
+    /** Endpoint of the shared sub-route that makes one authorised HTTP call, retrying once after a 401. */
+    public static final String CALL_ENDPOINT = "direct:authorized-call";
+
+    /** Endpoint that runs one full pass of every flow and logs the summary line. */
+    public static final String PASS_ENDPOINT = "direct:sync-pass";
+
+    private BridgeNames() {
+    }
+}

@@ -1,0 +1,73 @@
+package io.crmbridge.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import io.crmbridge.BridgeNames;
+import io.crmbridge.SystemSettings;
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Decides whether a cached token can still be used, and puts it on the exchange as {@code Authorization}.
+ *
+ * <p>A token expiring within {@code bridge.auth.expiry-margin} (default 60 s; per system
+ * {@code bridge.<system>.auth.expiry-margin}) counts as expired, so no call leaves with a token that dies
+ * on the way.
+ */
+public final class Tokens {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Tokens.class);
+    private static final Duration DEFAULT_MARGIN = Duration.ofSeconds(60);
+
+    /** The variable in which camel-caffeine's {@code variableReceive} tells whether the cache held the key. */
+    private static final String TOKEN_FOUND = "header:" + BridgeNames.TOKEN + ".CamelCaffeineActionHasResult";
+
+    private final SystemSettings settings;
+    private final Clock clock;
+    private final Cache<String, String> cache;
+
+    /** Creates the token checks over the shared token cache. */
+    public Tokens(SystemSettings settings, Clock clock, Cache<String, String> cache) {
+        this.settings = settings;
+        this.clock = clock;
+        this.cache = cache;
+    }
+
+    /** Tells whether the system needs a login: no token cached, or one that expires within the margin. */
+    public boolean needsLogin(@Variable(BridgeNames.SYSTEM) String system,
+                              @Variable(BridgeNames.TOKEN) String tokenJson,
+                              @Variable(TOKEN_FOUND) Boolean found) {
+        if (!Boolean.TRUE.equals(found) || tokenJson == null || tokenJson.isBlank()) {
+            return true;
+        }
+        return !Token.fromJson(tokenJson).usableAt(clock.instant(), margin(system));
+    }
+
+    /** Sets {@code Authorization} from the token in the exchange variable, leaving body and other headers. */
+    public void apply(Exchange exchange) {
+        Token token = Token.fromJson(exchange.getVariable(BridgeNames.TOKEN, String.class));
+        exchange.getMessage().setHeader("Authorization", token.authorization());
+        LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
+    }
+
+    /**
+     * Drops the system's cached token after the system answered 401, but only when it is still the token that
+     * was sent: another caller may have renewed it meanwhile, and that newer token must stay.
+     */
+    public void dropIfSent(@Variable(BridgeNames.SYSTEM) String system,
+                           @Variable(BridgeNames.TOKEN) String sentTokenJson) {
+        if (sentTokenJson != null && cache.asMap().remove(system, sentTokenJson)) {
+            LOG.info("{} rejected token {}: dropped it from the cache", Logins.label(system),
+                    Token.fromJson(sentTokenJson).fingerprint());
+        }
+    }
+
+    private Duration margin(String system) {
+        Duration global = settings.globalDuration("auth.expiry-margin", DEFAULT_MARGIN);
+        return settings.duration(system, "auth.expiry-margin", global);
+    }
+}

@@ -1,0 +1,78 @@
+package io.crmbridge.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmbridge.Json;
+import io.crmbridge.SystemSettings;
+import io.crmbridge.remote.HttpReply;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Tryton's JSON-RPC session login ({@code common.db.login}); later calls send
+ * {@code Authorization: Session base64(login:userId:sessionKey)}.
+ *
+ * <p>Tryton's answer carries no lifetime, so {@code bridge.<system>.auth.session-lifetime} applies.
+ */
+public final class TrytonSessionLogin implements LoginKind {
+
+    /** The kind name used in {@code bridge.<system>.auth.kind}. */
+    public static final String NAME = "tryton-session";
+
+    private static final Duration DEFAULT_SESSION_LIFETIME = Duration.ofHours(1);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Token login(String system, SystemSettings settings, LoginTransport transport, Clock clock) {
+        String url = TrytonUrls.rpcUrl(settings, system);
+        String user = settings.required(system, "auth.login");
+        String password = settings.required(system, "auth.password");
+        String label = system.toUpperCase(Locale.ROOT);
+
+        ObjectNode request = Json.MAPPER.createObjectNode();
+        request.put("id", 0);
+        request.put("method", "common.db.login");
+        ArrayNode params = request.putArray("params");
+        params.add(user);
+        params.addObject().put("password", password);
+        params.add("en");
+
+        HttpReply reply = transport.post(system, url, "application/json", Json.write(request), Map.of());
+        Instant obtainedAt = clock.instant();
+        if (reply.status() == 401 || reply.status() == 403) {
+            throw new LoginException(label + " login refused for user '" + user + "' at " + url
+                    + ": check bridge." + system + ".auth.login and bridge." + system + ".auth.password");
+        }
+        if (!reply.isSuccess()) {
+            throw new LoginException(label + " login at " + url + " answered HTTP " + reply.status()
+                    + ": check bridge." + system + ".base-url and bridge." + system + ".database");
+        }
+        JsonNode answer = Json.tryParse(reply.body()).orElseThrow(() -> new LoginException(label + " login at "
+                + url + " answered without a JSON body (" + reply.contentType() + ")"));
+        if (answer.hasNonNull("error")) {
+            throw new LoginException(label + " login refused for user '" + user + "' at " + url + ": "
+                    + TrytonUrls.errorText(answer.get("error")));
+        }
+        JsonNode result = answer.path("result");
+        if (!result.isArray() || result.size() < 2 || !result.get(0).canConvertToLong()
+                || result.get(1).asText().isBlank()) {
+            throw new LoginException(label + " login at " + url + " answered without a user id and session key");
+        }
+
+        String credential = user + ":" + result.get(0).asLong() + ":" + result.get(1).asText();
+        String value = Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8));
+        Duration lifetime = settings.duration(system, "auth.session-lifetime", DEFAULT_SESSION_LIFETIME);
+        return new Token(system, NAME, "Session", value, obtainedAt.plus(lifetime), obtainedAt);
+    }
+}

@@ -1,0 +1,67 @@
+package io.crmbridge.boot;
+
+import io.crmbridge.BridgeNames;
+import io.crmbridge.sync.PassSummary;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+/**
+ * Starts the bridge on Camel Main: loads the YAML routes, binds the beans, and starts the built-in CRM and ERP
+ * simulators for every system whose {@code base-url} is not configured.
+ *
+ * <p>With {@code bridge.once=true} it runs one pass of every flow and exits with status 0 when nothing failed.
+ */
+public final class BridgeApplication {
+
+    private BridgeApplication() {
+    }
+
+    /** Runs the bridge until stopped, or for one pass with {@code bridge.once=true}. */
+    public static void main(String[] args) throws Exception {
+        Main main = new Main(BridgeApplication.class);
+        EmbeddedSimulators simulators = new EmbeddedSimulators();
+        OnePass onePass = new OnePass();
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                simulators.startWhereUnconfigured(support.getCamelContext());
+            }
+
+            @Override
+            public void afterStart(BaseMainSupport support) {
+                onePass.runIfRequested(support.getCamelContext(), main::completed);
+            }
+        });
+
+        int status;
+        try {
+            status = main.run(args);
+        } finally {
+            simulators.close();
+        }
+        System.exit(onePass.requested ? onePass.status : status);
+    }
+
+    /** Runs a single pass when {@code bridge.once=true}, then lets Camel Main stop. */
+    private static final class OnePass {
+        private volatile boolean requested;
+        private volatile int status = 1;
+
+        void runIfRequested(CamelContext context, Runnable completed) {
+            requested = context.getPropertiesComponent().resolveProperty("bridge.once")
+                    .map(value -> Boolean.parseBoolean(value.trim())).orElse(false);
+            if (!requested) {
+                return;
+            }
+            try {
+                PassSummary summary = context.createProducerTemplate()
+                        .requestBody(BridgeNames.PASS_ENDPOINT, null, PassSummary.class);
+                status = summary != null && summary.succeeded() ? 0 : 1;
+            } finally {
+                completed.run();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.crmbridge.boot;
+
+import io.crmbridge.simulator.CrmSimulator;
+import io.crmbridge.simulator.ErpSimulator;
+import io.crmbridge.simulator.SimulatorData;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The embedded default: starts the CRM and ERP simulators on loopback for each system that has no
+ * {@code base-url}, and points the bridge at them with short-lived credentials so renewals show within a minute.
+ */
+final class EmbeddedSimulators implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSimulators.class);
+    private static final Duration CREDENTIAL_LIFETIME = Duration.ofSeconds(30);
+    private static final Duration NEW_ORDER_EVERY = Duration.ofSeconds(5);
+    private static final Duration STOCK_CHANGE_EVERY = Duration.ofSeconds(7);
+
+    private final SecureRandom random = new SecureRandom();
+    private CrmSimulator crm;
+    private ErpSimulator erp;
+
+    /** Starts a simulator for each system without {@code bridge.<system>.base-url} and overrides its settings. */
+    void startWhereUnconfigured(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        Map<String, String> overrides = new LinkedHashMap<>();
+        Clock clock = Clock.systemUTC();
+        SimulatorData data = SimulatorData.generate(20261204L, 5, 12, 36, clock.instant());
+
+        if (unset(properties, "bridge.crm.base-url")) {
+            String secret = newSecret();
+            crm = CrmSimulator.builder().clock(clock).data(data).clientId("bridge-demo").clientSecret(secret)
+                    .tokenLifetime(CREDENTIAL_LIFETIME).build();
+            crm.start();
+            crm.startActivity(NEW_ORDER_EVERY);
+            overrides.put("bridge.crm.base-url", crm.baseUrl());
+            overrides.put("bridge.crm.auth.kind", "oauth2-client-credentials");
+            overrides.put("bridge.crm.auth.token-url", crm.tokenUrl());
+            overrides.put("bridge.crm.auth.client-id", "bridge-demo");
+            overrides.put("bridge.crm.auth.client-secret", secret);
+            LOG.info("CRM simulator listening at {} (tokens live {} s)", crm.baseUrl(), CREDENTIAL_LIFETIME.toSeconds());
+        }
+        if (unset(properties, "bridge.erp.base-url")) {
+            String password = newSecret();
+            erp = ErpSimulator.builder().clock(clock).data(data).database("bridge").login("sync").password(password)
+                    .sessionLifetime(CREDENTIAL_LIFETIME).build();
+            erp.start();
+            erp.startActivity(STOCK_CHANGE_EVERY);
+            overrides.put("bridge.erp.base-url", erp.baseUrl());
+            overrides.put("bridge.erp.database", "bridge");
+            overrides.put("bridge.erp.auth.kind", "tryton-session");
+            overrides.put("bridge.erp.auth.login", "sync");
+            overrides.put("bridge.erp.auth.password", password);
+            overrides.put("bridge.erp.auth.session-lifetime", CREDENTIAL_LIFETIME.toSeconds() + "s");
+            LOG.info("ERP simulator listening at {} (sessions live {} s)", erp.url(), CREDENTIAL_LIFETIME.toSeconds());
+        }
+        if (crm != null || erp != null) {
+            if (unset(properties, "bridge.auth.expiry-margin")) {
+                overrides.put("bridge.auth.expiry-margin", "3s");
+            }
+            overrides.put("bridge.orders.watermark-file", freshWatermarkFile().toString());
+            overrides.forEach(properties::addOverrideProperty);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (crm != null) {
+            crm.close();
+            crm = null;
+        }
+        if (erp != null) {
+            erp.close();
+            erp = null;
+        }
+    }
+
+    private static boolean unset(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(String::isBlank).orElse(true);
+    }
+
+    private String newSecret() {
+        byte[] bytes = new byte[24];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** The simulators start with fresh data, so a watermark left by an earlier run must not hide it. */
+    private static Path freshWatermarkFile() {
+        try {
+            Path folder = Files.createTempDirectory("crm-erp-bridge-");
+            folder.toFile().deleteOnExit();
+            return folder.resolve("orders-watermark.json");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

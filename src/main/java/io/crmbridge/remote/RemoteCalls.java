@@ -1,0 +1,54 @@
+package io.crmbridge.remote;
+
+import io.crmbridge.BridgeNames;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+import java.util.Locale;
+
+/**
+ * Makes authorised HTTP calls to an external system through the {@code authorized-call} route, each on a fresh
+ * exchange, so every outbound call goes through {@code direct:auth} and nothing of one call leaks into another.
+ */
+public final class RemoteCalls {
+
+    private final ProducerTemplate template;
+
+    /** Creates a client sending through the routes of a Camel context. */
+    public RemoteCalls(CamelContext context) {
+        this.template = context.createProducerTemplate();
+    }
+
+    /**
+     * Sends one request and returns the system's 2xx reply.
+     *
+     * @param system      the system, such as {@code crm}, whose credential authorises the call
+     * @param method      the HTTP method
+     * @param url         the full, encoded URL
+     * @param contentType the content type of {@code body}, or null when there is no body
+     * @param body        the request body, or null
+     * @throws RemoteCallException when the system cannot be reached or answers with an error status
+     */
+    public HttpReply call(String system, String method, String url, String contentType, String body) {
+        Exchange exchange = template.request(BridgeNames.CALL_ENDPOINT, request -> {
+            request.setVariable(BridgeNames.SYSTEM, system);
+            request.setVariable(BridgeNames.HTTP_METHOD, method);
+            request.setVariable(BridgeNames.URL, url);
+            request.getMessage().setHeader("Accept", "application/json");
+            if (contentType != null) {
+                request.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
+            }
+            request.getMessage().setBody(body);
+        });
+        Exception error = exchange.getException();
+        if (error instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (error != null) {
+            throw new RemoteCallException(system.toUpperCase(Locale.ROOT) + " call " + method + " " + url
+                    + " failed: " + error.getMessage(), 0, error);
+        }
+        return exchange.getVariable(BridgeNames.RESPONSE, HttpReply.class);
+    }
+}

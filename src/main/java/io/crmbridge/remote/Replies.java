@@ -1,0 +1,77 @@
+package io.crmbridge.remote;
+
+import io.crmbridge.BridgeNames;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.util.Locale;
+
+/**
+ * Reads what a system answered to the HTTP call of the {@code authorized-call} route.
+ */
+public final class Replies {
+
+    private static final int SNIPPET = 200;
+
+    /**
+     * Sends the exchange's request to the system (the URL and method are in exchange variables) and keeps the
+     * reply in the {@link BridgeNames#RESPONSE} variable, leaving the message as the caller built it.
+     */
+    public void prepare(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_URI, exchange.getVariable(BridgeNames.URL, String.class));
+        message.setHeader(Exchange.HTTP_METHOD, exchange.getVariable(BridgeNames.HTTP_METHOD, String.class));
+        exchange.setVariable("bridgeEndpoint", HttpCalls.endpointFor(exchange.getVariable(BridgeNames.URL,
+                String.class)));
+    }
+
+    /** Turns the raw camel-http reply kept by {@code variableReceive} into an {@link HttpReply}. */
+    public void read(Exchange exchange) {
+        Object raw = exchange.getVariable("bridgeRawResponse");
+        Integer status = exchange.getVariable("header:bridgeRawResponse." + Exchange.HTTP_RESPONSE_CODE,
+                Integer.class);
+        String contentType = exchange.getVariable("header:bridgeRawResponse." + Exchange.CONTENT_TYPE, "",
+                String.class);
+        byte[] body = raw == null ? null : exchange.getContext().getTypeConverter().convertTo(byte[].class,
+                exchange, raw);
+        exchange.setVariable(BridgeNames.RESPONSE, new HttpReply(status == null ? 0 : status, contentType,
+                HttpCalls.bodyText(body, contentType)));
+    }
+
+    /** Tells whether the system answered 401 Unauthorized. */
+    public boolean unauthorized(Exchange exchange) {
+        return exchange.getVariable(BridgeNames.RESPONSE, HttpReply.class).status() == 401;
+    }
+
+    /**
+     * Fails the exchange with one clear error unless the system answered 2xx.
+     *
+     * @throws RemoteCallException naming the system, the call and the status
+     */
+    public void check(Exchange exchange) {
+        HttpReply reply = exchange.getVariable(BridgeNames.RESPONSE, HttpReply.class);
+        if (reply.isSuccess()) {
+            return;
+        }
+        String system = exchange.getVariable(BridgeNames.SYSTEM, String.class).toUpperCase(Locale.ROOT);
+        String call = exchange.getVariable(BridgeNames.HTTP_METHOD, String.class) + " "
+                + exchange.getVariable(BridgeNames.URL, String.class);
+        if (reply.status() == 401) {
+            throw new RemoteCallException(system + " rejected the call " + call + " with 401 even after a fresh "
+                    + "login: check that the " + system + " account may use this API", 401, null);
+        }
+        throw new RemoteCallException(system + " answered HTTP " + reply.status() + " to " + call
+                + describeBody(reply), reply.status(), null);
+    }
+
+    private static String describeBody(HttpReply reply) {
+        if (reply.body().isBlank()) {
+            return "";
+        }
+        if (!reply.isJson()) {
+            return " with a " + (reply.contentType().isBlank() ? "non-JSON" : reply.contentType()) + " body";
+        }
+        String text = reply.body().replaceAll("\\s+", " ");
+        return ": " + (text.length() > SNIPPET ? text.substring(0, SNIPPET) + "..." : text);
+    }
+}

@@ -1,0 +1,119 @@
+package io.crmbridge.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmbridge.BridgeNames;
+import io.crmbridge.Json;
+import io.crmbridge.SystemSettings;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Java behind the {@code inventory-erp-to-crm} route: reads the stock quantities of salable ERP products in
+ * the configured locations and PATCHes the CRM {@code Product} records, matched by code, whose quantity changed.
+ */
+public final class InventoryErpToCrm {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InventoryErpToCrm.class);
+    private static final String STOCK = "bridgeStock";
+    private static final String READ = "bridgeProductsRead";
+
+    private final SystemSettings settings;
+    private final CrmClient crm;
+    private final ErpClient erp;
+    private final PassStats stats;
+
+    /** Creates the stock flow over the given clients. */
+    public InventoryErpToCrm(SystemSettings settings, CrmClient crm, ErpClient erp, PassStats stats) {
+        this.settings = settings;
+        this.crm = crm;
+        this.erp = erp;
+        this.stats = stats;
+    }
+
+    /** Reads the ERP stock of every salable product, by product code, into the exchange. */
+    public void readErpStock(Exchange exchange) {
+        ObjectNode locations = Json.MAPPER.createObjectNode();
+        locations.set("locations", locationIds());
+        List<JsonNode> found = erp.searchRead("product.product",
+                ErpClient.domain(ErpClient.clause("salable", "=", true)), List.of("code", "quantity"), locations,
+                "reading stock quantities");
+        Map<String, BigDecimal> stock = new HashMap<>();
+        for (JsonNode product : found) {
+            String code = product.path("code").asText("");
+            if (!code.isBlank() && product.path("quantity").isNumber()) {
+                stock.put(code, product.path("quantity").decimalValue());
+            }
+        }
+        exchange.setVariable(STOCK, stock);
+        exchange.setVariable(READ, 0);
+        exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
+    }
+
+    /** Reads the next page of CRM products. */
+    public List<JsonNode> readPage(Exchange exchange) {
+        int read = exchange.getVariable(READ, Integer.class);
+        int top = crm.pageSize();
+        String quantityField = quantityField();
+        List<JsonNode> page = crm.query("Product", null, "Id asc", top, read);
+        exchange.setVariable(READ, read + page.size());
+        exchange.setVariable(BridgeNames.MORE_PAGES, page.size() == top);
+        LOG.debug("Read {} CRM products for field {}", page.size(), quantityField);
+        return page;
+    }
+
+    /** Updates one CRM product when its ERP quantity differs; a failure is counted and logged once. */
+    public void syncProduct(JsonNode product, Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, BigDecimal> stock = exchange.getVariable(STOCK, Map.class);
+        String id = product.path("Id").asText("");
+        String code = product.path("Code").asText("");
+        BigDecimal quantity = stock.get(code);
+        if (quantity == null || id.isBlank()) {
+            return;
+        }
+        String field = quantityField();
+        JsonNode current = product.get(field);
+        if (current != null && current.isNumber() && current.decimalValue().compareTo(quantity) == 0) {
+            return;
+        }
+        try {
+            ObjectNode fields = Json.MAPPER.createObjectNode();
+            fields.put(field, quantity);
+            crm.patch("Product", id, fields);
+            stats.stockUpdated();
+            LOG.info("Updated CRM product {} ({}): {} {} -> {}", code, id, field,
+                    current == null || current.isNull() ? "none" : current.asText(), quantity.toPlainString());
+        } catch (RuntimeException e) {
+            stats.stockFailed();
+            LOG.error("CRM product {} ({}) stock not updated: {}", code, id, e.getMessage());
+        }
+    }
+
+    private ArrayNode locationIds() {
+        String codes = settings.optional(ErpClient.SYSTEM, "stock-locations").orElse("STO");
+        List<String> wanted = Arrays.stream(codes.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
+        List<JsonNode> found = erp.searchRead("stock.location",
+                ErpClient.domain(ErpClient.clause("code", "in", wanted)), List.of("code"), null,
+                "looking up stock locations " + codes);
+        if (found.size() != wanted.size()) {
+            throw new RecordException("ERP has no stock location for some of the codes " + wanted
+                    + " in bridge.erp.stock-locations");
+        }
+        ArrayNode ids = Json.MAPPER.createArrayNode();
+        found.forEach(location -> ids.add(location.path("id").asLong()));
+        return ids;
+    }
+
+    private String quantityField() {
+        return crm.field("product-quantity", "UsrStockQuantity");
+    }
+}

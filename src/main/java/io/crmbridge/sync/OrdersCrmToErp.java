@@ -1,0 +1,285 @@
+package io.crmbridge.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmbridge.BridgeNames;
+import io.crmbridge.Json;
+import io.crmbridge.SystemSettings;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Java behind the {@code orders-crm-to-erp} route: reads CRM orders modified since the watermark, page by
+ * page, creates each as a Tryton {@code sale.sale} whose {@code reference} is the CRM order Id, and writes the
+ * ERP sale number back to the CRM order.
+ *
+ * <p>The watermark moves, and is saved, only after a page in which every order succeeded; after a failure the
+ * pass reads on, and the next pass reads the failed order again (orders already in the ERP are skipped).
+ */
+public final class OrdersCrmToErp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrdersCrmToErp.class);
+    private static final String CURSOR = "bridgeOrdersCursor";
+    private static final String PAGE = "bridgeOrdersPage";
+    private static final String HELD = "bridgeOrdersHeld";
+
+    private final SystemSettings settings;
+    private final CrmClient crm;
+    private final ErpClient erp;
+    private final WatermarkStore store;
+    private final PassStats stats;
+    private final Map<String, Party> parties = new ConcurrentHashMap<>();
+    private final Map<String, Product> products = new ConcurrentHashMap<>();
+
+    /** Creates the orders flow over the given clients and watermark store. */
+    public OrdersCrmToErp(SystemSettings settings, CrmClient crm, ErpClient erp, WatermarkStore store,
+                          PassStats stats) {
+        this.settings = settings;
+        this.crm = crm;
+        this.erp = erp;
+        this.store = store;
+        this.stats = stats;
+    }
+
+    /** Starts a pass at the saved watermark; ERP look-ups are cached for one pass only. */
+    public void beginPass(Exchange exchange) {
+        parties.clear();
+        products.clear();
+        erp.resetContext();
+        Instant start = settings.global("orders.start-from").map(Instant::parse).orElse(Instant.EPOCH);
+        exchange.setVariable(CURSOR, store.load(new Watermark(start, "")));
+        exchange.setVariable(HELD, Boolean.FALSE);
+        exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
+    }
+
+    /** Reads the next page of orders after the cursor. */
+    public List<JsonNode> readPage(Exchange exchange) {
+        Watermark cursor = exchange.getVariable(CURSOR, Watermark.class);
+        int top = crm.pageSize();
+        List<JsonNode> orders = crm.query("Order", cursor.filterAfter(), "ModifiedOn asc,Id asc", top, 0);
+        exchange.setVariable(BridgeNames.MORE_PAGES, orders.size() == top);
+        exchange.setVariable(PAGE, new Page(orders.isEmpty() ? cursor : keyOf(orders.get(orders.size() - 1))));
+        LOG.debug("Read {} CRM orders after {}", orders.size(), cursor);
+        return orders;
+    }
+
+    /** Syncs one CRM order; a failure is counted and logged once, and the pass goes on. */
+    public void syncOrder(JsonNode order, Exchange exchange) {
+        try {
+            syncOrder(order);
+        } catch (RuntimeException e) {
+            exchange.getVariable(PAGE, Page.class).failed = true;
+            stats.orderFailed();
+            LOG.error("CRM order {} not synced: {}", describe(order), e.getMessage());
+        }
+    }
+
+    /** Moves the cursor past the page, and saves it as the watermark unless an order failed in this pass. */
+    public void endPage(Exchange exchange) {
+        Page page = exchange.getVariable(PAGE, Page.class);
+        exchange.setVariable(CURSOR, page.last);
+        if (page.failed) {
+            exchange.setVariable(HELD, Boolean.TRUE);
+        }
+        if (!exchange.getVariable(HELD, Boolean.class)) {
+            store.save(page.last);
+        }
+    }
+
+    private void syncOrder(JsonNode order) {
+        String orderId = text(order, "Id");
+        ArrayNode byReference = ErpClient.domain(ErpClient.clause("reference", "=", orderId));
+        List<JsonNode> existing = erp.searchRead("sale.sale", byReference, List.of("number", "state"), null,
+                "looking up the sale for CRM order " + orderId);
+        if (!existing.isEmpty()) {
+            JsonNode sale = existing.get(0);
+            if ("draft".equals(sale.path("state").asText())) {
+                sale = quote(sale.path("id").asLong(), orderId);
+            }
+            stats.orderExisting();
+            writeBack(order, sale);
+            return;
+        }
+
+        ObjectNode values = saleValues(order, orderId);
+        ArrayNode createParams = Json.MAPPER.createArrayNode();
+        createParams.addArray().add(values);
+        createParams.add(erp.context());
+        JsonNode created = erp.call("model.sale.sale.create", createParams, "creating the sale for CRM order "
+                + orderId);
+        if (!created.isArray() || created.isEmpty()) {
+            throw new RecordException("ERP answered the sale creation for CRM order " + orderId + " without an id");
+        }
+        JsonNode sale = quote(created.get(0).asLong(), orderId);
+        stats.orderCreated();
+        LOG.info("Created ERP sale {} for CRM order {} with {} lines", sale.path("number").asText(),
+                describe(order), values.path("lines").get(0).get(1).size());
+        writeBack(order, sale);
+    }
+
+    private ObjectNode saleValues(JsonNode order, String orderId) {
+        Party party = partyFor(text(order, "AccountId"), orderId);
+        ArrayNode lines = Json.MAPPER.createArrayNode();
+        for (JsonNode line : orderLines(orderId)) {
+            lines.add(saleLine(line, orderId));
+        }
+        if (lines.isEmpty()) {
+            throw new RecordException("CRM order " + orderId + " has no OrderProduct lines");
+        }
+        ObjectNode values = Json.MAPPER.createObjectNode();
+        values.put("party", party.id);
+        values.put("invoice_address", party.addressId);
+        values.put("shipment_address", party.addressId);
+        values.put("reference", orderId);
+        values.put("description", "CRM order " + order.path("Number").asText(orderId));
+        values.putArray("lines").addArray().add("create").add(lines);
+        return values;
+    }
+
+    private List<JsonNode> orderLines(String orderId) {
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        int top = crm.pageSize();
+        List<JsonNode> page;
+        do {
+            page = crm.query("OrderProduct", "OrderId eq " + orderId, "Id asc", top, lines.size());
+            lines.addAll(page);
+        } while (page.size() == top);
+        return lines;
+    }
+
+    private ObjectNode saleLine(JsonNode line, String orderId) {
+        String lineId = text(line, "Id");
+        Product product = productFor(text(line, "ProductId"), orderId);
+        BigDecimal quantity = decimal(line, "Quantity", lineId);
+        if (quantity.signum() <= 0) {
+            throw new RecordException("CRM order " + orderId + " line " + lineId + " has quantity " + quantity
+                    + "; only positive quantities can be sold");
+        }
+        BigDecimal price = decimal(line, "Price", lineId);
+        ObjectNode values = Json.MAPPER.createObjectNode();
+        values.put("product", product.id);
+        values.put("quantity", quantity);
+        values.put("unit", product.unitId);
+        ObjectNode unitPrice = values.putObject("unit_price");
+        unitPrice.put("__class__", "Decimal");
+        unitPrice.put("decimal", price.toPlainString());
+        return values;
+    }
+
+    private JsonNode quote(long saleId, String orderId) {
+        ArrayNode params = Json.MAPPER.createArrayNode();
+        params.addArray().add(saleId);
+        params.add(erp.context());
+        erp.call("model.sale.sale.quote", params, "quoting the sale for CRM order " + orderId);
+        ArrayNode byId = ErpClient.domain(ErpClient.clause("id", "=", saleId));
+        List<JsonNode> sales = erp.searchRead("sale.sale", byId, List.of("number", "state"), null,
+                "reading the sale number for CRM order " + orderId);
+        if (sales.isEmpty()) {
+            throw new RecordException("ERP lost sale " + saleId + " of CRM order " + orderId);
+        }
+        return sales.get(0);
+    }
+
+    private void writeBack(JsonNode order, JsonNode sale) {
+        String numberField = crm.field("order-erp-number", "UsrErpNumber");
+        String stateField = crm.field("order-erp-state", "UsrErpState");
+        String number = sale.path("number").asText("");
+        String state = sale.path("state").asText("");
+        if (number.equals(order.path(numberField).asText("")) && state.equals(order.path(stateField).asText(""))) {
+            return;
+        }
+        ObjectNode fields = Json.MAPPER.createObjectNode();
+        fields.put(numberField, number);
+        fields.put(stateField, state);
+        crm.patch("Order", text(order, "Id"), fields);
+    }
+
+    private Party partyFor(String accountId, String orderId) {
+        return parties.computeIfAbsent(accountId, id -> {
+            String code = text(crm.get("Account", id), "Code");
+            List<JsonNode> found = erp.searchRead("party.party", ErpClient.domain(ErpClient.clause("code", "=",
+                    code)), List.of("code", "addresses"), null, "looking up party " + code);
+            if (found.isEmpty()) {
+                throw new RecordException("ERP has no party with code '" + code + "' for the account of CRM order "
+                        + orderId);
+            }
+            JsonNode addresses = found.get(0).path("addresses");
+            if (!addresses.isArray() || addresses.isEmpty()) {
+                throw new RecordException("ERP party '" + code + "' has no address to invoice CRM order " + orderId);
+            }
+            return new Party(found.get(0).path("id").asLong(), addresses.get(0).asLong());
+        });
+    }
+
+    private Product productFor(String productId, String orderId) {
+        return products.computeIfAbsent(productId, id -> {
+            String code = text(crm.get("Product", id), "Code");
+            List<JsonNode> found = erp.searchRead("product.product", ErpClient.domain(ErpClient.clause("code", "=",
+                    code)), List.of("code", "default_uom"), null, "looking up product " + code);
+            if (found.isEmpty()) {
+                throw new RecordException("ERP has no product with code '" + code + "' ordered in CRM order "
+                        + orderId);
+            }
+            return new Product(found.get(0).path("id").asLong(), found.get(0).path("default_uom").asLong());
+        });
+    }
+
+    private static Watermark keyOf(JsonNode order) {
+        String id = text(order, "Id");
+        try {
+            return new Watermark(OffsetDateTime.parse(text(order, "ModifiedOn")).toInstant(), id);
+        } catch (DateTimeParseException e) {
+            throw new RecordException("CRM order " + id + " has an unreadable ModifiedOn '"
+                    + order.path("ModifiedOn").asText() + "'");
+        }
+    }
+
+    private static String text(JsonNode record, String field) {
+        JsonNode value = record.get(field);
+        if (value == null || value.isNull() || value.asText().isBlank()) {
+            throw new RecordException("CRM record " + record.path("Id").asText("without Id") + " has no " + field);
+        }
+        return value.asText();
+    }
+
+    private static BigDecimal decimal(JsonNode record, String field, String recordId) {
+        JsonNode value = record.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new RecordException("CRM record " + recordId + " has no numeric " + field);
+        }
+        return value.decimalValue();
+    }
+
+    private static String describe(JsonNode order) {
+        String number = order.path("Number").asText("");
+        String id = order.path("Id").asText("without Id");
+        return number.isEmpty() ? id : number + " (" + id + ")";
+    }
+
+    private record Party(long id, long addressId) {
+    }
+
+    private record Product(long id, long unitId) {
+    }
+
+    /** The state of the page being synced, shared with the split's sub-exchanges. */
+    static final class Page {
+        private final Watermark last;
+        private volatile boolean failed;
+
+        Page(Watermark last) {
+            this.last = Objects.requireNonNull(last);
+        }
+    }
+}

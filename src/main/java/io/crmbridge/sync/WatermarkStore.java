@@ -1,0 +1,65 @@
+package io.crmbridge.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmbridge.BridgeException;
+import io.crmbridge.Json;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Keeps the orders watermark in a small JSON file, replaced atomically so a crash leaves the old or the new one.
+ */
+public final class WatermarkStore {
+
+    private final Path file;
+
+    /** Creates a store writing to {@code file}; its folder is created on the first save. */
+    public WatermarkStore(Path file) {
+        this.file = file;
+    }
+
+    /** Returns the saved watermark, or {@code initial} when none was saved yet. */
+    public Watermark load(Watermark initial) {
+        if (!Files.exists(file)) {
+            return initial;
+        }
+        try {
+            JsonNode node = Json.tryParse(Files.readString(file, StandardCharsets.UTF_8)).orElseThrow(() ->
+                    new BridgeException("The orders watermark file " + file + " holds no JSON: fix or delete it"));
+            return new Watermark(Instant.parse(node.path("modifiedOn").asText()), node.path("id").asText(""));
+        } catch (IOException e) {
+            throw new BridgeException("Cannot read the orders watermark file " + file + ": " + e.getMessage(), e);
+        } catch (DateTimeParseException e) {
+            throw new BridgeException("The orders watermark file " + file + " has an unreadable modifiedOn: "
+                    + "fix or delete it");
+        }
+    }
+
+    /** Saves the watermark, replacing the previous one atomically. */
+    public void save(Watermark watermark) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.put("modifiedOn", watermark.modifiedOn().toString());
+        node.put("id", watermark.id());
+        try {
+            Path folder = file.toAbsolutePath().getParent();
+            Files.createDirectories(folder);
+            Path temporary = Files.createTempFile(folder, file.getFileName().toString(), ".tmp");
+            Files.writeString(temporary, Json.write(node), StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new BridgeException("Cannot write the orders watermark file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file this store writes. */
+    public Path file() {
+        return file;
+    }
+}

@@ -1,0 +1,180 @@
+package io.crmbridge.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmbridge.BridgeNames;
+import io.crmbridge.Json;
+import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.Simulators;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AuthRouteTest {
+
+    @TempDir
+    Path folder;
+
+    private Simulators systems;
+    private BridgeRuntime bridge;
+
+    @BeforeEach
+    void start() {
+        systems = Simulators.start(folder);
+        bridge = BridgeRuntime.start(systems.properties(), systems.beans());
+    }
+
+    @AfterEach
+    void stop() {
+        bridge.close();
+        systems.close();
+    }
+
+    @Test
+    void auth_setsCredential_andLeavesBodyAndOtherHeadersUntouched() {
+        Exchange result = authorise("crm", "caller body", "X-Order", "ORD-1");
+
+        assertThat(result.getException()).as("auth error").isNull();
+        assertThat(result.getMessage().getBody(String.class)).as("body").isEqualTo("caller body");
+        assertThat(result.getMessage().getHeader("X-Order")).as("caller header").isEqualTo("ORD-1");
+        assertThat(result.getMessage().getHeader("Authorization", String.class)).as("credential").startsWith("Bearer ");
+        assertThat(result.getMessage().getHeaders().keySet()).as("headers after auth")
+                .containsExactlyInAnyOrder("X-Order", "Authorization");
+    }
+
+    @Test
+    void erpCredential_isTrytonSessionHeader() {
+        Exchange result = authorise("erp", "{}", "X-Any", "1");
+
+        String header = result.getMessage().getHeader("Authorization", String.class);
+        assertThat(header).as("ERP credential").startsWith("Session ");
+        String decoded = new String(java.util.Base64.getDecoder().decode(header.substring("Session ".length())));
+        assertThat(decoded).as("decoded session").startsWith("sync:");
+    }
+
+    @Test
+    void tokenJson_inCache_namesSystemSchemeAndIsoUtcTimes() throws Exception {
+        authorise("crm", "", "X-Any", "1");
+
+        String cached = bridge.template().requestBodyAndHeader("caffeine-cache:bridge-tokens?action=GET", null,
+                "CamelCaffeineKey", "crm", String.class);
+        JsonNode token = Json.MAPPER.readTree(cached);
+        assertThat(token.path("system").asText()).isEqualTo("crm");
+        assertThat(token.path("scheme").asText()).isEqualTo("Bearer");
+        assertThat(token.path("token").asText()).as("token value").isNotBlank();
+        assertThat(token.path("obtainedAt").asText()).isEqualTo(Simulators.START.toString());
+        assertThat(Instant.parse(token.path("expiresAt").asText()))
+                .as("expiresAt from expires_in").isEqualTo(Simulators.START.plusSeconds(30));
+        assertThat(token.path("expiresAt").asText()).endsWith("Z");
+    }
+
+    @Test
+    void fiftyParallelCallers_onColdCache_causeOneLoginPerSystem() throws Exception {
+        int callers = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(2 * callers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Exchange>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < callers; i++) {
+                for (String system : List.of("crm", "erp")) {
+                    results.add(pool.submit(() -> {
+                        go.await();
+                        return authorise(system, "body", "X-Any", "1");
+                    }));
+                }
+            }
+            go.countDown();
+            for (Future<Exchange> result : results) {
+                assertThat(result.get(30, TimeUnit.SECONDS).getException()).as("caller error").isNull();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
+        assertThat(systems.erp.logins()).as("ERP logins").isEqualTo(1);
+    }
+
+    @Test
+    void cachedToken_isReusedUntilTheMargin_thenRenewedOnce() {
+        String first = credential("crm");
+        systems.clock.advance(Duration.ofSeconds(24));
+        assertThat(credential("crm")).as("token 6 s before expiry, margin 5 s").isEqualTo(first);
+        assertThat(systems.crm.tokensIssued()).isEqualTo(1);
+
+        // One second later the token is inside the 5 s margin: it must not be sent any more.
+        systems.clock.advance(Duration.ofSeconds(1));
+        String second = credential("crm");
+        assertThat(second).as("token inside the margin").isNotEqualTo(first);
+        assertThat(credential("crm")).isEqualTo(second);
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(2);
+    }
+
+    @Test
+    void refusedLogin_failsWithErrorNamingSystem_withoutTheSecret() {
+        bridge.close();
+        var properties = new java.util.HashMap<>(systems.properties());
+        properties.put("bridge.crm.auth.client-secret", "wrong-secret-value");
+        bridge = BridgeRuntime.start(properties, systems.beans());
+
+        Exchange result = authorise("crm", "", "X-Any", "1");
+
+        assertThat(result.getException()).isInstanceOf(LoginException.class)
+                .hasMessageContaining("CRM login refused for client 'bridge-test'")
+                .hasMessageContaining("HTTP 401")
+                .hasMessageNotContaining("wrong-secret-value");
+        assertThat(result.getMessage().getHeader("Authorization")).as("no credential").isNull();
+    }
+
+    @Test
+    void wrongErpPassword_answeredWithHtml_failsWithClearError() {
+        bridge.close();
+        var properties = new java.util.HashMap<>(systems.properties());
+        properties.put("bridge.erp.auth.password", "not-the-password");
+        bridge = BridgeRuntime.start(properties, systems.beans());
+
+        Exchange result = authorise("erp", "", "X-Any", "1");
+
+        assertThat(result.getException()).isInstanceOf(LoginException.class)
+                .hasMessageStartingWith("ERP login refused for user 'sync' at " + systems.erp.url())
+                .hasMessageContaining("bridge.erp.auth.password")
+                .hasMessageNotContaining("not-the-password");
+    }
+
+    @Test
+    void unknownSystem_failsNamingTheMissingSetting() {
+        Exchange result = authorise("dms", "", "X-Any", "1");
+
+        assertThatThrownBy(() -> { throw result.getException(); })
+                .hasMessageContaining("bridge.dms.auth.kind");
+    }
+
+    private String credential(String system) {
+        Exchange result = authorise(system, "", "X-Any", "1");
+        assertThat(result.getException()).as("auth error").isNull();
+        return result.getMessage().getHeader("Authorization", String.class);
+    }
+
+    private Exchange authorise(String system, String body, String header, String value) {
+        return bridge.template().request(BridgeNames.AUTH_ENDPOINT, exchange -> {
+            exchange.setVariable(BridgeNames.SYSTEM, system);
+            exchange.getMessage().setBody(body);
+            exchange.getMessage().setHeader(header, value);
+        });
+    }
+}

@@ -1,0 +1,178 @@
+package io.crmbridge.sync;
+
+import io.crmbridge.simulator.ErpSimulator;
+import io.crmbridge.simulator.SimulatorData;
+import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.Simulators;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SyncPassTest {
+
+    @TempDir
+    Path folder;
+
+    private Simulators systems;
+    private BridgeRuntime bridge;
+
+    @AfterEach
+    void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (systems != null) {
+            systems.close();
+        }
+    }
+
+    @Test
+    void firstPass_createsEveryCrmOrderAsErpSale_withItsLines() {
+        start(Simulators.start(folder));
+        SimulatorData data = SimulatorData.generate(7L, 5, 12, 36, Simulators.START);
+
+        PassSummary summary = bridge.runPass();
+
+        assertThat(summary.ordersCreated()).as("orders created").isEqualTo(36);
+        assertThat(summary.ordersFailed()).as("orders failed").isZero();
+        assertThat(systems.erp.sales()).hasSize(36);
+        for (SimulatorData.Order order : data.orders()) {
+            ErpSimulator.Sale sale = systems.erp.saleByReference(order.id().toString()).orElseThrow();
+            String accountCode = data.accounts().stream().filter(a -> a.id().equals(order.accountId()))
+                    .findFirst().orElseThrow().code();
+            assertThat(sale.partyCode()).as("party of " + order.number()).isEqualTo(accountCode);
+            assertThat(sale.state()).as("state of " + order.number()).isEqualTo("quotation");
+            assertThat(lineSummary(sale)).as("lines of " + order.number()).isEqualTo(lineSummary(order, data));
+        }
+    }
+
+    @Test
+    void firstPass_writesTheErpSaleNumberBackToTheCrmOrder() {
+        start(Simulators.start(folder));
+
+        bridge.runPass();
+
+        for (ErpSimulator.Sale sale : systems.erp.sales()) {
+            Map<String, Object> order = systems.crm.order(UUID.fromString(sale.reference()));
+            assertThat(order.get("UsrErpNumber")).as("ERP number on CRM order " + order.get("Number"))
+                    .isEqualTo(sale.number());
+            assertThat(order.get("UsrErpState")).isEqualTo("quotation");
+        }
+    }
+
+    @Test
+    void secondPass_createsNoDuplicate_andSyncsOnlyNewOrders() {
+        start(Simulators.start(folder));
+        bridge.runPass();
+
+        systems.clock.advance(Duration.ofSeconds(10));
+        SimulatorData.Order added = systems.crm.addRandomOrder();
+        PassSummary second = bridge.runPass();
+
+        assertThat(second.ordersCreated()).as("orders created in the second pass").isEqualTo(1);
+        assertThat(second.ordersFailed()).isZero();
+        assertThat(systems.erp.sales()).hasSize(37);
+        assertThat(systems.erp.saleByReference(added.id().toString())).isPresent();
+        assertThat(systems.erp.sales().stream().map(ErpSimulator.Sale::reference).distinct().count())
+                .as("distinct references").isEqualTo(37);
+    }
+
+    @Test
+    void restartedBridge_resumesFromTheSavedWatermark() throws Exception {
+        start(Simulators.start(folder));
+        bridge.runPass();
+        bridge.close();
+        assertThat(Files.readString(systems.watermarkFile())).as("saved watermark").contains("modifiedOn");
+
+        bridge = BridgeRuntime.start(systems.properties(), systems.beans());
+        PassSummary again = bridge.runPass();
+
+        assertThat(again.ordersCreated()).isZero();
+        assertThat(systems.erp.sales()).hasSize(36);
+    }
+
+    @Test
+    void stock_reachesTheCrm_andOnlyChangedQuantitiesAreWritten() {
+        start(Simulators.start(folder));
+
+        PassSummary first = bridge.runPass();
+        assertThat(first.stockUpdated()).as("products updated in the first pass").isEqualTo(12);
+        for (Map<String, Object> product : systems.crm.products()) {
+            String code = (String) product.get("Code");
+            assertThat((BigDecimal) product.get("UsrStockQuantity")).as("CRM stock of " + code)
+                    .isEqualByComparingTo(systems.erp.stockQuantity(code));
+        }
+
+        String changed = (String) systems.crm.products().get(3).get("Code");
+        systems.erp.setStockQuantity(changed, new BigDecimal("12.345678901234567890"));
+        PassSummary second = bridge.runPass();
+
+        assertThat(second.stockUpdated()).as("products updated in the second pass").isEqualTo(1);
+        assertThat(systems.crm.product(changed).get("UsrStockQuantity").toString())
+                .isEqualTo("12.345678901234567890");
+    }
+
+    @Test
+    void orderWithUnknownProduct_failsAlone_andHoldsTheWatermark() throws Exception {
+        SimulatorData erpData = SimulatorData.generate(7L, 5, 12, 36, Simulators.START);
+        SimulatorData.Product unknown = new SimulatorData.Product(UUID.randomUUID(), "SKU-NOT-IN-ERP", "Phantom",
+                BigDecimal.TEN, BigDecimal.ONE);
+        SimulatorData.Order first = erpData.orders().get(0);
+        SimulatorData.Order broken = new SimulatorData.Order(UUID.randomUUID(), "ORD-BROKEN", first.accountId(),
+                Simulators.START.minusSeconds(60), List.of(new SimulatorData.OrderLine(UUID.randomUUID(),
+                unknown.id(), BigDecimal.ONE, BigDecimal.TEN)));
+        List<SimulatorData.Product> crmProducts = new ArrayList<>(erpData.products());
+        crmProducts.add(unknown);
+        List<SimulatorData.Order> crmOrders = new ArrayList<>(erpData.orders());
+        crmOrders.add(broken);
+        start(Simulators.start(new SimulatorData(erpData.accounts(), crmProducts, crmOrders),
+                new SimulatorData(erpData.accounts(), erpData.products(), List.of()), folder));
+
+        PassSummary summary = bridge.runPass();
+
+        assertThat(summary.ordersFailed()).as("orders failed").isEqualTo(1);
+        assertThat(summary.ordersCreated()).as("other orders created").isEqualTo(36);
+        assertThat(summary.succeeded()).isFalse();
+        assertThat(systems.erp.saleByReference(broken.id().toString())).isEmpty();
+        // Nothing may be skipped: the watermark must not pass the order that failed.
+        assertThat(Files.exists(systems.watermarkFile())
+                ? Files.readString(systems.watermarkFile()) : "").doesNotContain(broken.id().toString());
+
+        PassSummary retry = bridge.runPass();
+        assertThat(retry.ordersFailed()).as("failed order retried").isEqualTo(1);
+        assertThat(retry.ordersCreated()).as("no duplicate").isZero();
+        assertThat(systems.erp.sales()).hasSize(36);
+    }
+
+    private void start(Simulators simulators) {
+        systems = simulators;
+        bridge = BridgeRuntime.start(systems.properties(), systems.beans());
+    }
+
+    private static String lineSummary(ErpSimulator.Sale sale) {
+        return sale.lines().stream()
+                .map(line -> line.productCode() + " x " + line.quantity().stripTrailingZeros().toPlainString()
+                        + " @ " + line.unitPrice().stripTrailingZeros().toPlainString())
+                .sorted().collect(Collectors.joining(", "));
+    }
+
+    private static String lineSummary(SimulatorData.Order order, SimulatorData data) {
+        return order.lines().stream()
+                .map(line -> data.products().stream().filter(p -> p.id().equals(line.productId())).findFirst()
+                        .orElseThrow().code() + " x " + line.quantity().stripTrailingZeros().toPlainString()
+                        + " @ " + line.price().stripTrailingZeros().toPlainString())
+                .sorted().collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,62 @@
+package io.crmbridge.testsupport;
+
+import io.crmbridge.BridgeNames;
+import io.crmbridge.sync.PassSummary;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.main.Main;
+
+import java.util.Map;
+
+/**
+ * The bridge started on Camel Main exactly as in production (application.properties, YAML routes, beans), with
+ * properties and beans replaced per test and the schedule off, so each test runs the passes it wants.
+ */
+public final class BridgeRuntime implements AutoCloseable {
+
+    private final Main main;
+    private final ProducerTemplate template;
+
+    private BridgeRuntime(Main main) {
+        this.main = main;
+        this.template = main.getCamelContext().createProducerTemplate();
+    }
+
+    /** Starts the bridge with the given property overrides and registry beans. */
+    public static BridgeRuntime start(Map<String, String> properties, Map<String, Object> beans) {
+        Main main = new Main(BridgeRuntime.class);
+        main.addOverrideProperty("bridge.once", "true");
+        properties.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("The bridge did not start", e);
+        }
+        return new BridgeRuntime(main);
+    }
+
+    /** The running Camel context. */
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    /** A producer template on the running context. */
+    public ProducerTemplate template() {
+        return template;
+    }
+
+    /** Runs one pass of every flow and returns its summary. */
+    public PassSummary runPass() {
+        return template.requestBody(BridgeNames.PASS_ENDPOINT, null, PassSummary.class);
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("The bridge did not stop cleanly", e);
+        }
+    }
+}
