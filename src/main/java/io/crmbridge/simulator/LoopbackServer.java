@@ -1,0 +1,95 @@
+package io.crmbridge.simulator;
+
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP server, worker pool and optional activity thread behind one simulator. */
+final class LoopbackServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoopbackServer.class);
+
+    private static final int WORKERS = 4;
+
+    private final String name;
+    private final int port;
+    private HttpServer server;
+    private ExecutorService workers;
+    private ScheduledExecutorService activity;
+
+    LoopbackServer(String name, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(name + " port must be 0..65535, got " + port);
+        }
+        this.name = name;
+        this.port = port;
+    }
+
+    /** Binds 127.0.0.1 and starts serving with {@code handler}. */
+    synchronized void start(HttpHandler handler) {
+        if (server != null) {
+            throw new IllegalStateException(name + " is already started at " + baseUrl());
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + " could not bind 127.0.0.1:" + port, e);
+        }
+        workers = Executors.newFixedThreadPool(WORKERS, HttpSupport.daemonThreads(name + "-http"));
+        server.setExecutor(workers);
+        server.createContext("/", handler);
+        server.start();
+    }
+
+    /** Gives the root URL, such as {@code http://127.0.0.1:41234}. */
+    synchronized String baseUrl() {
+        if (server == null) {
+            throw new IllegalStateException(name + " is not started");
+        }
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Runs {@code task} every {@code every} on a daemon thread until closed. */
+    synchronized void every(Duration every, Runnable task) {
+        if (every.isNegative() || every.isZero()) {
+            throw new IllegalArgumentException(name + " activity period must be positive, got " + every);
+        }
+        if (activity != null) {
+            throw new IllegalStateException(name + " activity is already running");
+        }
+        activity = Executors.newSingleThreadScheduledExecutor(HttpSupport.daemonThreads(name + "-activity"));
+        long millis = every.toMillis();
+        activity.scheduleAtFixedRate(() -> {
+            // A scheduled task that throws is never run again, so one bad tick must not end the demo.
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("{} activity tick failed; the demo skips this change", name, e);
+            }
+        }, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops serving and stops the activity thread. */
+    synchronized void close() {
+        if (activity != null) {
+            activity.shutdownNow();
+            activity = null;
+        }
+        if (server != null) {
+            server.stop(0);
+            workers.shutdownNow();
+            server = null;
+            workers = null;
+        }
+    }
+}
