@@ -21,6 +21,14 @@ final class LoopbackServer {
 
     private static final int WORKERS = 4;
 
+    static {
+        // The JDK server writes headers and body apart; with Nagle on, each reply waits about 40 ms for the
+        // client's delayed ACK. The property is read once, when the JDK server classes load.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final String name;
     private final int port;
     private HttpServer server;
