@@ -59,7 +59,7 @@ public final class TrytonSessionLogin implements LoginKind {
                     + ": check bridge." + system + ".base-url and bridge." + system + ".database");
         }
         JsonNode answer = Json.tryParse(reply.body()).orElseThrow(() -> new LoginException(label + " login at "
-                + url + " answered without a JSON body (" + reply.contentType() + ")"));
+                + url + " answered a body that is not valid JSON (" + reply.contentType() + ")"));
         if (answer.hasNonNull("error")) {
             throw new LoginException(label + " login refused for user '" + user + "' at " + url + ": "
                     + TrytonUrls.errorText(answer.get("error")));

@@ -1,0 +1,172 @@
+package io.crmbridge.remote;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.crmbridge.BridgeException;
+import io.crmbridge.Json;
+import io.crmbridge.SystemSettings;
+import io.crmbridge.simulator.SimulatorData;
+import io.crmbridge.sync.ErpClient;
+import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.Simulators;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AuthorizedCallTest {
+
+    @TempDir
+    Path folder;
+
+    private Simulators systems;
+    private BridgeRuntime bridge;
+    private WireMockServer wireMock;
+
+    @AfterEach
+    void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (systems != null) {
+            systems.close();
+        }
+        if (wireMock != null) {
+            wireMock.stop();
+        }
+    }
+
+    @Test
+    void expiredErpSession_answered401_isRenewedOnce_andTheCallRetried() {
+        // The ERP ends sessions after 30 s while the bridge believes they last an hour: only the 401 tells.
+        startWithSimulators(Map.of("bridge.erp.auth.session-lifetime", "1h"));
+        erpCall();
+        systems.clock.advance(Duration.ofSeconds(31));
+
+        String answer = erpCall();
+
+        assertThat(answer).as("answer after the retry").contains("\"result\"");
+        assertThat(systems.erp.expiredSessionRejections()).as("401s from the ERP").isEqualTo(1);
+        assertThat(systems.erp.logins()).as("ERP logins").isEqualTo(2);
+        assertThat(erpCall()).as("next call reuses the new session").contains("\"result\"");
+        assertThat(systems.erp.logins()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectedAgainAfterRelogin_failsOnceWithErrorNamingTheSystem() {
+        startWithWireMock();
+        wireMock.stubFor(get(urlPathEqualTo("/0/odata/Order")).willReturn(aResponse().withStatus(401)));
+
+        assertThatThrownBy(() -> crmGet("/0/odata/Order?$top=1"))
+                .isInstanceOf(RemoteCallException.class)
+                .hasMessageStartingWith("CRM rejected the call GET http://127.0.0.1:")
+                .hasMessageContaining("with 401 even after a fresh login");
+        wireMock.verify(2, getRequestedFor(urlPathEqualTo("/0/odata/Order")));
+        wireMock.verify(2, postRequestedFor(urlEqualTo("/connect/token")));
+    }
+
+    @Test
+    void htmlErrorPage_becomesOneClearError_withoutTheHtml() {
+        startWithWireMock();
+        wireMock.stubFor(get(urlPathEqualTo("/0/odata/Order")).willReturn(aResponse().withStatus(503)
+                .withHeader("Content-Type", "text/html").withBody("<html><body>Service Unavailable</body></html>")));
+
+        assertThatThrownBy(() -> crmGet("/0/odata/Order?$top=1"))
+                .isInstanceOf(RemoteCallException.class)
+                .hasMessageStartingWith("CRM answered HTTP 503 to GET http://127.0.0.1:")
+                .hasMessageEndingWith("with a text/html body")
+                .satisfies(e -> assertThat(((RemoteCallException) e).isTransient()).isTrue());
+    }
+
+    @Test
+    void malformedErpJson_failsNamingTheSystemAndTheCall() {
+        startWithSimulators(Map.of());
+        erpCall();
+        systems.erp.failNextRequests(1, 200, "application/json", "{\"id\": 1, \"result\": [1, ");
+
+        ErpClient erp = new ErpClient(new SystemSettings(bridge.context()), new RemoteCalls(bridge.context()));
+
+        assertThatThrownBy(() -> erp.call("model.res.user.get_preferences",
+                Json.MAPPER.createArrayNode().add(true).add(Json.MAPPER.createObjectNode()),
+                "reading the preferences"))
+                .isInstanceOf(BridgeException.class)
+                .hasMessage("ERP answered model.res.user.get_preferences (reading the preferences) without a JSON "
+                        + "object (application/json)");
+    }
+
+    @Test
+    void malformedLoginAnswer_failsTheLoginNamingTheSystem() {
+        startWithSimulators(Map.of());
+        systems.erp.failNextRequests(1, 200, "application/json", "{\"id\": 0, \"result\": [2, ");
+
+        assertThatThrownBy(this::erpCall)
+                .hasMessage("ERP login at " + systems.erp.url() + " answered a body that is not valid JSON "
+                        + "(application/json)");
+        assertThat(erpCall()).as("the next call logs in normally").contains("\"result\"");
+    }
+
+    @Test
+    void unreachableSystem_isReportedAsConnectionRefused_notAsExpiry() {
+        Map<String, String> properties = new HashMap<>(Map.of(
+                "bridge.crm.base-url", "http://127.0.0.1:9",
+                "bridge.crm.auth.kind", "oauth2-client-credentials",
+                "bridge.crm.auth.token-url", "http://127.0.0.1:9/connect/token",
+                "bridge.crm.auth.client-id", "bridge-test",
+                "bridge.crm.auth.client-secret", "unused-secret",
+                "bridge.orders.watermark-file", folder.resolve("w.json").toString()));
+        bridge = BridgeRuntime.start(properties, Map.of());
+
+        assertThatThrownBy(() -> crmGet("/0/odata/Order?$top=1"))
+                .hasMessage("CRM login at http://127.0.0.1:9/connect/token failed: connection refused "
+                        + "(is the server running and the URL right?)");
+    }
+
+    private void startWithSimulators(Map<String, String> extra) {
+        systems = Simulators.start(SimulatorData.generate(7L, 2, 3, 2, Simulators.START), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), folder);
+        Map<String, String> properties = new HashMap<>(systems.properties());
+        properties.putAll(extra);
+        bridge = BridgeRuntime.start(properties, systems.beans());
+    }
+
+    private void startWithWireMock() {
+        wireMock = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        wireMock.start();
+        wireMock.stubFor(post(urlEqualTo("/connect/token")).willReturn(okJson(
+                "{\"access_token\":\"opaque-token-value\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
+        String base = "http://127.0.0.1:" + wireMock.port();
+        bridge = BridgeRuntime.start(Map.of(
+                "bridge.crm.base-url", base,
+                "bridge.crm.auth.kind", "oauth2-client-credentials",
+                "bridge.crm.auth.token-url", base + "/connect/token",
+                "bridge.crm.auth.client-id", "bridge-test",
+                "bridge.crm.auth.client-secret", "wiremock-secret",
+                "bridge.orders.watermark-file", folder.resolve("w.json").toString()), Map.of());
+    }
+
+    private String crmGet(String pathAndQuery) {
+        String base = bridge.context().getPropertiesComponent().resolveProperty("bridge.crm.base-url").orElseThrow();
+        return new RemoteCalls(bridge.context()).call("crm", "GET", base + pathAndQuery, null, null).body();
+    }
+
+    private String erpCall() {
+        String body = "{\"id\":1,\"method\":\"model.res.user.get_preferences\",\"params\":[true,{}]}";
+        return new RemoteCalls(bridge.context()).call("erp", "POST", systems.erp.url(), "application/json", body)
+                .body();
+    }
+}
