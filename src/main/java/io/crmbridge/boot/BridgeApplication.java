@@ -7,6 +7,8 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
+import java.time.Clock;
+
 /**
  * Starts the bridge on Camel Main: loads the YAML routes, binds the beans, and starts the built-in CRM and ERP
  * simulators for every system whose {@code base-url} is not configured.
@@ -21,7 +23,7 @@ public final class BridgeApplication {
     /** Runs the bridge until stopped, or for one pass with {@code bridge.once=true}. */
     public static void main(String[] args) throws Exception {
         Main main = new Main(BridgeApplication.class);
-        EmbeddedSimulators simulators = new EmbeddedSimulators();
+        EmbeddedSimulators simulators = new EmbeddedSimulators(Clock.systemUTC());
         OnePass onePass = new OnePass();
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -31,14 +31,19 @@ final class EmbeddedSimulators implements AutoCloseable {
     private static final Duration STOCK_CHANGE_EVERY = Duration.ofSeconds(7);
 
     private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
     private CrmSimulator crm;
     private ErpSimulator erp;
+
+    /** Creates the embedded default; the simulators read {@code clock} for every expiry decision. */
+    EmbeddedSimulators(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Starts a simulator for each system without {@code bridge.<system>.base-url} and overrides its settings. */
     void startWhereUnconfigured(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         Map<String, String> overrides = new LinkedHashMap<>();
-        Clock clock = Clock.systemUTC();
         SimulatorData data = SimulatorData.generate(20261204L, 5, 12, 36, clock.instant());
 
         if (unset(properties, "bridge.crm.base-url")) {

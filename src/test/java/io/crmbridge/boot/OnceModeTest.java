@@ -1,0 +1,105 @@
+package io.crmbridge.boot;
+
+import io.crmbridge.simulator.CrmSimulator;
+import io.crmbridge.simulator.SimulatorData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code BRIDGE_ONCE=true} runs one pass in a process of its own, prints the summary line and exits. */
+class OnceModeTest {
+
+    private static final Pattern SUMMARY = Pattern.compile("(?m)sync summary: orders\\.created=(\\d+) "
+            + "orders\\.existing=(\\d+) orders\\.failed=(\\d+) stock\\.updated=(\\d+) stock\\.failed=(\\d+) "
+            + "logins\\.crm=(\\d+) logins\\.erp=(\\d+)$");
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void onceOnTheEmbeddedDefault_syncsEverything_printsTheSummary_andExitsZero() throws Exception {
+        Run run = runBridge(Map.of("BRIDGE_ONCE", "true"));
+
+        assertThat(run.status).as("exit status; output:%n%s", run.output).isZero();
+        Matcher summary = SUMMARY.matcher(run.output);
+        assertThat(summary.find()).as("summary line in:%n%s", run.output).isTrue();
+        assertThat(Integer.parseInt(summary.group(1))).as("orders.created").isGreaterThanOrEqualTo(36);
+        assertThat(summary.group(3)).as("orders.failed").isEqualTo("0");
+        assertThat(Integer.parseInt(summary.group(4))).as("stock.updated").isEqualTo(12);
+        assertThat(summary.group(6)).as("logins.crm").isEqualTo("1");
+        assertThat(summary.group(7)).as("logins.erp").isEqualTo("1");
+        assertThat(summary.find()).as("a second summary line").isFalse();
+    }
+
+    @Test
+    void realCrmFromEnvironment_withWrongSecret_failsThePass_andExitsNonZero() throws Exception {
+        try (CrmSimulator crm = CrmSimulator.builder().clock(Clock.systemUTC())
+                .data(SimulatorData.generate(3L, 2, 3, 4, Clock.systemUTC().instant()))
+                .clientId("bridge-env").clientSecret("the-right-secret").tokenLifetime(Duration.ofMinutes(5))
+                .build().start()) {
+            Run run = runBridge(Map.of(
+                    "BRIDGE_ONCE", "true",
+                    "BRIDGE_CRM_BASE_URL", crm.baseUrl(),
+                    "BRIDGE_CRM_AUTH_TOKEN_URL", crm.tokenUrl(),
+                    "BRIDGE_CRM_AUTH_CLIENT_ID", "bridge-env",
+                    "BRIDGE_CRM_AUTH_CLIENT_SECRET", "a-wrong-secret"));
+
+            assertThat(run.status).as("exit status").isEqualTo(1);
+            assertThat(run.output).contains("CRM login refused for client 'bridge-env' at " + crm.tokenUrl())
+                    .doesNotContain("a-wrong-secret")
+                    .containsPattern(SUMMARY);
+            assertThat(crm.tokensIssued()).isZero();
+        }
+    }
+
+    @Test
+    void realCrmFromEnvironment_isUsedInsteadOfTheCrmSimulator() throws Exception {
+        try (CrmSimulator crm = CrmSimulator.builder().clock(Clock.systemUTC())
+                .data(SimulatorData.generate(3L, 2, 3, 4, Clock.systemUTC().instant()))
+                .clientId("bridge-env").clientSecret("the-right-secret").tokenLifetime(Duration.ofMinutes(5))
+                .build().start()) {
+            Run run = runBridge(Map.of(
+                    "BRIDGE_ONCE", "true",
+                    "BRIDGE_CRM_BASE_URL", crm.baseUrl(),
+                    "BRIDGE_CRM_AUTH_TOKEN_URL", crm.tokenUrl(),
+                    "BRIDGE_CRM_AUTH_CLIENT_ID", "bridge-env",
+                    "BRIDGE_CRM_AUTH_CLIENT_SECRET", "the-right-secret"));
+
+            assertThat(run.output).doesNotContain("CRM simulator listening").contains("ERP simulator listening");
+            assertThat(crm.tokensIssued()).as("logins to the configured CRM").isEqualTo(1);
+            assertThat(crm.orders()).allSatisfy(order -> assertThat(order.get("UsrErpNumber")).isNotNull());
+        }
+    }
+
+    private Run runBridge(Map<String, String> environment) throws IOException, InterruptedException {
+        Path log = folder.resolve("bridge.log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), BridgeApplication.class.getName())
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the bridge did not exit within 120 s:\n" + Files.readString(log));
+        }
+        return new Run(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private record Run(int status, String output) {
+    }
+}
