@@ -20,8 +20,14 @@ public final class BridgeNames {
     /** Variable holding the request body of an outbound call, kept so that a retry sends it again. */
     public static final String REQUEST = "bridgeRequest";
 
-    /** Variable holding the response body of an outbound call. */
+    /** Variable holding the reply of an outbound call as an {@link io.crmbridge.remote.HttpReply}. */
     public static final String RESPONSE = "bridgeResponse";
+
+    /** Variable holding the camel-http endpoint an outbound call is sent to. */
+    public static final String ENDPOINT = "bridgeEndpoint";
+
+    /** Variable in which camel-http's raw reply body lands ({@code variableReceive}); its headers follow it. */
+    public static final String RAW_RESPONSE = "bridgeRawResponse";
 
     /** Variable telling a page loop whether another page is to be read. */
     public static final String MORE_PAGES = "bridgeMorePages";

@@ -50,11 +50,15 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
                 Map.of());
         Instant obtainedAt = clock.instant();
         JsonNode answer = Json.tryParse(reply.body()).filter(JsonNode::isObject).orElse(null);
-        if (!reply.isSuccess()) {
-            String error = answer == null ? "" : " (" + answer.path("error").asText("no error code") + ")";
+        String error = answer == null ? "" : " (" + answer.path("error").asText("no error code") + ")";
+        if (reply.status() == 400 || reply.status() == 401 || reply.status() == 403) {
             throw new LoginException(label + " login refused for client '" + clientId + "' at " + tokenUrl
                     + ": HTTP " + reply.status() + error + "; check bridge." + system + ".auth.client-id and "
                     + "bridge." + system + ".auth.client-secret");
+        }
+        if (!reply.isSuccess()) {
+            throw new LoginException(label + " login at " + tokenUrl + " answered HTTP " + reply.status() + error
+                    + "; the identity server may be down, or bridge." + system + ".auth.token-url may be wrong");
         }
         if (answer == null) {
             throw new LoginException(label + " login at " + tokenUrl + " answered HTTP " + reply.status()

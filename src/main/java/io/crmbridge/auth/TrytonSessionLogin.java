@@ -54,6 +54,10 @@ public final class TrytonSessionLogin implements LoginKind {
             throw new LoginException(label + " login refused for user '" + user + "' at " + url
                     + ": check bridge." + system + ".auth.login and bridge." + system + ".auth.password");
         }
+        if (reply.status() == 429) {
+            throw new LoginException(label + " refuses logins for user '" + user + "' for now (HTTP 429, too many "
+                    + "attempts): check bridge." + system + ".auth.password, then wait before trying again");
+        }
         if (!reply.isSuccess()) {
             throw new LoginException(label + " login at " + url + " answered HTTP " + reply.status()
                     + ": check bridge." + system + ".base-url and bridge." + system + ".database");

@@ -12,26 +12,22 @@ import java.util.Locale;
 public final class Replies {
 
     private static final int SNIPPET = 200;
+    private static final String RAW_HEADER = "header:" + BridgeNames.RAW_RESPONSE + ".";
 
-    /**
-     * Sends the exchange's request to the system (the URL and method are in exchange variables) and keeps the
-     * reply in the {@link BridgeNames#RESPONSE} variable, leaving the message as the caller built it.
-     */
+    /** Addresses the request: the URL and method in exchange variables become camel-http headers. */
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
         message.setHeader(Exchange.HTTP_URI, exchange.getVariable(BridgeNames.URL, String.class));
         message.setHeader(Exchange.HTTP_METHOD, exchange.getVariable(BridgeNames.HTTP_METHOD, String.class));
-        exchange.setVariable("bridgeEndpoint", HttpCalls.endpointFor(exchange.getVariable(BridgeNames.URL,
+        exchange.setVariable(BridgeNames.ENDPOINT, HttpCalls.endpointFor(exchange.getVariable(BridgeNames.URL,
                 String.class)));
     }
 
     /** Turns the raw camel-http reply kept by {@code variableReceive} into an {@link HttpReply}. */
     public void read(Exchange exchange) {
-        Object raw = exchange.getVariable("bridgeRawResponse");
-        Integer status = exchange.getVariable("header:bridgeRawResponse." + Exchange.HTTP_RESPONSE_CODE,
-                Integer.class);
-        String contentType = exchange.getVariable("header:bridgeRawResponse." + Exchange.CONTENT_TYPE, "",
-                String.class);
+        Object raw = exchange.getVariable(BridgeNames.RAW_RESPONSE);
+        Integer status = exchange.getVariable(RAW_HEADER + Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String contentType = exchange.getVariable(RAW_HEADER + Exchange.CONTENT_TYPE, "", String.class);
         byte[] body = raw == null ? null : exchange.getContext().getTypeConverter().convertTo(byte[].class,
                 exchange, raw);
         exchange.setVariable(BridgeNames.RESPONSE, new HttpReply(status == null ? 0 : status, contentType,

@@ -12,6 +12,7 @@ import io.crmbridge.remote.RemoteCalls;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.StreamSupport;
 
 /**
  * Calls Tryton's JSON-RPC, every call authorised through {@code direct:auth}; business errors, which Tryton
@@ -76,7 +77,7 @@ public final class ErpClient {
         if (!result.isArray()) {
             throw new BridgeException("ERP answered search_read on " + model + " (" + what + ") without a list");
         }
-        return java.util.stream.StreamSupport.stream(result.spliterator(), false).toList();
+        return StreamSupport.stream(result.spliterator(), false).toList();
     }
 
     /** Returns the user context (company, language) that Tryton needs as the last parameter of model calls. */

@@ -14,6 +14,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -148,7 +149,7 @@ public final class OrdersCrmToErp {
     }
 
     private List<JsonNode> orderLines(String orderId) {
-        List<JsonNode> lines = new java.util.ArrayList<>();
+        List<JsonNode> lines = new ArrayList<>();
         int top = crm.pageSize();
         List<JsonNode> page;
         do {

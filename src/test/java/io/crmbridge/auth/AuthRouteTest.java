@@ -85,7 +85,24 @@ class AuthRouteTest {
 
     @Test
     void fiftyParallelCallers_onColdCache_causeOneLoginPerSystem() throws Exception {
-        int callers = 50;
+        authoriseInParallel(50);
+
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
+        assertThat(systems.erp.logins()).as("ERP logins").isEqualTo(1);
+    }
+
+    @Test
+    void fiftyParallelCallers_onExpiredTokens_causeOneRenewalPerSystem() throws Exception {
+        authoriseInParallel(1);
+        systems.clock.advance(Duration.ofSeconds(30));
+
+        authoriseInParallel(50);
+
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(2);
+        assertThat(systems.erp.logins()).as("ERP logins").isEqualTo(2);
+    }
+
+    private void authoriseInParallel(int callers) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(2 * callers);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Exchange>> results = new ArrayList<>();
@@ -105,9 +122,6 @@ class AuthRouteTest {
         } finally {
             pool.shutdownNow();
         }
-
-        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
-        assertThat(systems.erp.logins()).as("ERP logins").isEqualTo(1);
     }
 
     @Test

@@ -86,6 +86,15 @@ class OAuth2ExpiryTest {
     }
 
     @Test
+    void unavailableTokenEndpoint_isNotReportedAsWrongCredentials() {
+        tokenAnswer(503, "{\"error\":\"temporarily_unavailable\"}");
+
+        assertThat(authorise(tokenUrl(), Map.of()).getException())
+                .hasMessage("CRM login at " + tokenUrl() + " answered HTTP 503 (temporarily_unavailable); the "
+                        + "identity server may be down, or bridge.crm.auth.token-url may be wrong");
+    }
+
+    @Test
     void answerWithoutAccessToken_isRefused() {
         tokenAnswer(200, "{\"token_type\":\"Bearer\",\"expires_in\":60}");
 
