@@ -208,32 +208,36 @@ public final class OrdersCrmToErp {
 
     private Party partyFor(String accountId, String orderId) {
         return parties.computeIfAbsent(accountId, id -> {
-            String code = text(crm.get("Account", id), "Code");
-            List<JsonNode> found = erp.searchRead("party.party", ErpClient.domain(ErpClient.clause("code", "=",
-                    code)), List.of("code", "addresses"), null, "looking up party " + code);
-            if (found.isEmpty()) {
-                throw new RecordException("ERP has no party with code '" + code + "' for the account of CRM order "
-                        + orderId);
-            }
-            JsonNode addresses = found.get(0).path("addresses");
+            JsonNode party = erpRecordByCode("Account", id, "party.party", "party", List.of("code", "addresses"),
+                    orderId);
+            JsonNode addresses = party.path("addresses");
             if (!addresses.isArray() || addresses.isEmpty()) {
-                throw new RecordException("ERP party '" + code + "' has no address to invoice CRM order " + orderId);
+                throw new RecordException("ERP party '" + party.path("code").asText() + "' has no address to "
+                        + "invoice CRM order " + orderId);
             }
-            return new Party(found.get(0).path("id").asLong(), addresses.get(0).asLong());
+            return new Party(party.path("id").asLong(), addresses.get(0).asLong());
         });
     }
 
     private Product productFor(String productId, String orderId) {
         return products.computeIfAbsent(productId, id -> {
-            String code = text(crm.get("Product", id), "Code");
-            List<JsonNode> found = erp.searchRead("product.product", ErpClient.domain(ErpClient.clause("code", "=",
-                    code)), List.of("code", "default_uom"), null, "looking up product " + code);
-            if (found.isEmpty()) {
-                throw new RecordException("ERP has no product with code '" + code + "' ordered in CRM order "
-                        + orderId);
-            }
-            return new Product(found.get(0).path("id").asLong(), found.get(0).path("default_uom").asLong());
+            JsonNode product = erpRecordByCode("Product", id, "product.product", "product",
+                    List.of("code", "default_uom"), orderId);
+            return new Product(product.path("id").asLong(), product.path("default_uom").asLong());
         });
+    }
+
+    /** Reads the {@code Code} of a CRM record and finds the ERP record with the same {@code code}. */
+    private JsonNode erpRecordByCode(String crmEntity, String crmId, String erpModel, String noun,
+                                     List<String> fields, String orderId) {
+        String code = text(crm.get(crmEntity, crmId), "Code");
+        List<JsonNode> found = erp.searchRead(erpModel, ErpClient.domain(ErpClient.clause("code", "=", code)),
+                fields, null, "looking up " + noun + " " + code);
+        if (found.isEmpty()) {
+            throw new RecordException("ERP has no " + noun + " with code '" + code + "' (CRM " + crmEntity + " "
+                    + crmId + ") for CRM order " + orderId);
+        }
+        return found.get(0);
     }
 
     private static Watermark keyOf(JsonNode order) {

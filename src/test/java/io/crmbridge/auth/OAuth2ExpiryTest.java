@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeSettings;
 import io.crmbridge.testsupport.MutableClock;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -140,13 +140,8 @@ class OAuth2ExpiryTest {
     }
 
     private Exchange authorise(String tokenUrl, Map<String, String> extra) {
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "bridge.crm.base-url", "http://127.0.0.1:9",
-                "bridge.crm.auth.kind", "oauth2-client-credentials",
-                "bridge.crm.auth.token-url", tokenUrl,
-                "bridge.crm.auth.client-id", "c",
-                "bridge.crm.auth.client-secret", "s",
-                "bridge.orders.watermark-file", folder.resolve("w.json").toString()));
+        Map<String, String> properties = BridgeSettings.withWatermark(folder.resolve("w.json"))
+                .crm("http://127.0.0.1:9", tokenUrl, "c", "s").toMap();
         properties.putAll(extra);
         bridge = BridgeRuntime.start(properties, Map.of(BridgeNames.CLOCK, clock));
         return bridge.template().request(BridgeNames.AUTH_ENDPOINT,

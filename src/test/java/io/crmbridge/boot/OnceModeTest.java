@@ -45,16 +45,8 @@ class OnceModeTest {
 
     @Test
     void realCrmFromEnvironment_withWrongSecret_failsThePass_andExitsNonZero() throws Exception {
-        try (CrmSimulator crm = CrmSimulator.builder().clock(Clock.systemUTC())
-                .data(SimulatorData.generate(3L, 2, 3, 4, Clock.systemUTC().instant()))
-                .clientId("bridge-env").clientSecret("the-right-secret").tokenLifetime(Duration.ofMinutes(5))
-                .build().start()) {
-            Run run = runBridge(Map.of(
-                    "BRIDGE_ONCE", "true",
-                    "BRIDGE_CRM_BASE_URL", crm.baseUrl(),
-                    "BRIDGE_CRM_AUTH_TOKEN_URL", crm.tokenUrl(),
-                    "BRIDGE_CRM_AUTH_CLIENT_ID", "bridge-env",
-                    "BRIDGE_CRM_AUTH_CLIENT_SECRET", "a-wrong-secret"));
+        try (CrmSimulator crm = externalCrm()) {
+            Run run = runBridge(crmEnvironment(crm, "a-wrong-secret"));
 
             assertThat(run.status).as("exit status").isEqualTo(1);
             assertThat(run.output).contains("CRM login refused for client 'bridge-env' at " + crm.tokenUrl())
@@ -66,21 +58,30 @@ class OnceModeTest {
 
     @Test
     void realCrmFromEnvironment_isUsedInsteadOfTheCrmSimulator() throws Exception {
-        try (CrmSimulator crm = CrmSimulator.builder().clock(Clock.systemUTC())
-                .data(SimulatorData.generate(3L, 2, 3, 4, Clock.systemUTC().instant()))
-                .clientId("bridge-env").clientSecret("the-right-secret").tokenLifetime(Duration.ofMinutes(5))
-                .build().start()) {
-            Run run = runBridge(Map.of(
-                    "BRIDGE_ONCE", "true",
-                    "BRIDGE_CRM_BASE_URL", crm.baseUrl(),
-                    "BRIDGE_CRM_AUTH_TOKEN_URL", crm.tokenUrl(),
-                    "BRIDGE_CRM_AUTH_CLIENT_ID", "bridge-env",
-                    "BRIDGE_CRM_AUTH_CLIENT_SECRET", "the-right-secret"));
+        try (CrmSimulator crm = externalCrm()) {
+            Run run = runBridge(crmEnvironment(crm, "the-right-secret"));
 
             assertThat(run.output).doesNotContain("CRM simulator listening").contains("ERP simulator listening");
             assertThat(crm.tokensIssued()).as("logins to the configured CRM").isEqualTo(1);
             assertThat(crm.orders()).allSatisfy(order -> assertThat(order.get("UsrErpNumber")).isNotNull());
         }
+    }
+
+    /** A CRM the bridge is pointed at through the environment, as a real one would be. */
+    private static CrmSimulator externalCrm() {
+        return CrmSimulator.builder().clock(Clock.systemUTC())
+                .data(SimulatorData.generate(3L, 2, 3, 4, Clock.systemUTC().instant()))
+                .clientId("bridge-env").clientSecret("the-right-secret").tokenLifetime(Duration.ofMinutes(5))
+                .build().start();
+    }
+
+    private static Map<String, String> crmEnvironment(CrmSimulator crm, String clientSecret) {
+        return Map.of(
+                "BRIDGE_ONCE", "true",
+                "BRIDGE_CRM_BASE_URL", crm.baseUrl(),
+                "BRIDGE_CRM_AUTH_TOKEN_URL", crm.tokenUrl(),
+                "BRIDGE_CRM_AUTH_CLIENT_ID", "bridge-env",
+                "BRIDGE_CRM_AUTH_CLIENT_SECRET", clientSecret);
     }
 
     private Run runBridge(Map<String, String> environment) throws IOException, InterruptedException {

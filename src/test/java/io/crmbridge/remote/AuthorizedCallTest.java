@@ -7,6 +7,7 @@ import io.crmbridge.SystemSettings;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.sync.ErpClient;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeSettings;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,14 +123,9 @@ class AuthorizedCallTest {
 
     @Test
     void unreachableSystem_isReportedAsConnectionRefused_notAsExpiry() {
-        Map<String, String> properties = new HashMap<>(Map.of(
-                "bridge.crm.base-url", "http://127.0.0.1:9",
-                "bridge.crm.auth.kind", "oauth2-client-credentials",
-                "bridge.crm.auth.token-url", "http://127.0.0.1:9/connect/token",
-                "bridge.crm.auth.client-id", "bridge-test",
-                "bridge.crm.auth.client-secret", "unused-secret",
-                "bridge.orders.watermark-file", folder.resolve("w.json").toString()));
-        bridge = BridgeRuntime.start(properties, Map.of());
+        bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
+                .crm("http://127.0.0.1:9", "http://127.0.0.1:9/connect/token", "bridge-test", "unused-secret")
+                .toMap(), Map.of());
 
         assertThatThrownBy(() -> crmGet("/0/odata/Order?$top=1"))
                 .hasMessage("CRM login at http://127.0.0.1:9/connect/token failed: connection refused "
@@ -150,13 +146,8 @@ class AuthorizedCallTest {
         wireMock.stubFor(post(urlEqualTo("/connect/token")).willReturn(okJson(
                 "{\"access_token\":\"opaque-token-value\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
         String base = "http://127.0.0.1:" + wireMock.port();
-        bridge = BridgeRuntime.start(Map.of(
-                "bridge.crm.base-url", base,
-                "bridge.crm.auth.kind", "oauth2-client-credentials",
-                "bridge.crm.auth.token-url", base + "/connect/token",
-                "bridge.crm.auth.client-id", "bridge-test",
-                "bridge.crm.auth.client-secret", "wiremock-secret",
-                "bridge.orders.watermark-file", folder.resolve("w.json").toString()), Map.of());
+        bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
+                .crm(base, base + "/connect/token", "bridge-test", "wiremock-secret").toMap(), Map.of());
     }
 
     private String crmGet(String pathAndQuery) {

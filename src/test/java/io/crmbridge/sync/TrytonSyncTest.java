@@ -12,6 +12,7 @@ import io.crmbridge.simulator.SimulatorData.Order;
 import io.crmbridge.simulator.SimulatorData.OrderLine;
 import io.crmbridge.simulator.SimulatorData.Product;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeSettings;
 import io.crmbridge.testsupport.MutableClock;
 import io.crmbridge.testsupport.Simulators;
 import io.crmbridge.testsupport.TrytonServer;
@@ -184,21 +185,11 @@ class TrytonSyncTest {
     }
 
     private Map<String, String> bridgeProperties() {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("bridge.crm.base-url", crm.baseUrl());
-        properties.put("bridge.crm.auth.kind", "oauth2-client-credentials");
-        properties.put("bridge.crm.auth.token-url", crm.tokenUrl());
-        properties.put("bridge.crm.auth.client-id", "bridge-test");
-        properties.put("bridge.crm.auth.client-secret", clientSecret);
-        properties.put("bridge.erp.base-url", "http://127.0.0.1:" + tryton.port());
-        properties.put("bridge.erp.database", tryton.database());
-        properties.put("bridge.erp.auth.kind", "tryton-session");
-        properties.put("bridge.erp.auth.login", tryton.login());
-        properties.put("bridge.erp.auth.password", tryton.password());
-        properties.put("bridge.erp.auth.session-lifetime", "1h");
-        properties.put("bridge.auth.expiry-margin", "5s");
-        properties.put("bridge.orders.watermark-file", folder.resolve("orders-watermark.json").toString());
-        return properties;
+        return BridgeSettings.withWatermark(folder.resolve("orders-watermark.json"))
+                .crm(crm.baseUrl(), crm.tokenUrl(), "bridge-test", clientSecret)
+                .erp("http://127.0.0.1:" + tryton.port(), tryton.database(), tryton.login(), tryton.password(), "1h")
+                .with("bridge.auth.expiry-margin", "5s")
+                .toMap();
     }
 
     private static Order order(String number, Account account, Duration age, OrderLine... lines) {

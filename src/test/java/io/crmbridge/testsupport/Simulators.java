@@ -7,7 +7,6 @@ import io.crmbridge.simulator.SimulatorData;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -55,21 +54,11 @@ public final class Simulators implements AutoCloseable {
 
     /** The bridge settings that point at both simulators. */
     public Map<String, String> properties() {
-        Map<String, String> properties = new HashMap<>();
-        properties.put("bridge.crm.base-url", crm.baseUrl());
-        properties.put("bridge.crm.auth.kind", "oauth2-client-credentials");
-        properties.put("bridge.crm.auth.token-url", crm.tokenUrl());
-        properties.put("bridge.crm.auth.client-id", "bridge-test");
-        properties.put("bridge.crm.auth.client-secret", clientSecret);
-        properties.put("bridge.erp.base-url", erp.baseUrl());
-        properties.put("bridge.erp.database", "bridge");
-        properties.put("bridge.erp.auth.kind", "tryton-session");
-        properties.put("bridge.erp.auth.login", "sync");
-        properties.put("bridge.erp.auth.password", erpPassword);
-        properties.put("bridge.erp.auth.session-lifetime", "30s");
-        properties.put("bridge.auth.expiry-margin", "5s");
-        properties.put("bridge.orders.watermark-file", watermarkFile.toString());
-        return properties;
+        return BridgeSettings.withWatermark(watermarkFile)
+                .crm(crm.baseUrl(), crm.tokenUrl(), "bridge-test", clientSecret)
+                .erp(erp.baseUrl(), "bridge", "sync", erpPassword, "30s")
+                .with("bridge.auth.expiry-margin", "5s")
+                .toMap();
     }
 
     /** The registry beans that make the bridge read the shared test clock. */
