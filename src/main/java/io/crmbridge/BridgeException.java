@@ -16,4 +16,10 @@ public class BridgeException extends RuntimeException {
     public BridgeException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Returns the message of any error for a log line, or its type where it has no message. */
+    public static String describe(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getName() : message;
+    }
 }

@@ -1,6 +1,7 @@
 package io.crmbridge.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.SystemSettings;
 import org.apache.camel.Exchange;
@@ -24,7 +25,9 @@ public final class Tokens {
     private static final Duration DEFAULT_MARGIN = Duration.ofSeconds(60);
 
     /** The variable in which camel-caffeine's {@code variableReceive} tells whether the cache held the key. */
-    private static final String TOKEN_FOUND = "header:" + BridgeNames.TOKEN + ".CamelCaffeineActionHasResult";
+    private static final String CACHE_PUT = "bridgeCachePut";
+    private static final String CACHE_REPLY_HEADERS = "header:" + BridgeNames.TOKEN + ".";
+    private static final String TOKEN_FOUND = CACHE_REPLY_HEADERS + "CamelCaffeineActionHasResult";
 
     private final SystemSettings settings;
     private final Clock clock;
@@ -44,7 +47,18 @@ public final class Tokens {
         if (!Boolean.TRUE.equals(found) || tokenJson == null || tokenJson.isBlank()) {
             return true;
         }
-        return !Token.fromJson(tokenJson).usableAt(clock.instant(), margin(system));
+        try {
+            return !Token.fromJson(tokenJson).usableAt(clock.instant(), margin(system));
+        } catch (BridgeException e) {
+            LOG.warn("{}: {}; logging in again", Logins.label(system), e.getMessage());
+            return true;
+        }
+    }
+
+    /** Removes the cache replies that {@code variableReceive} left as variables on the caller's exchange. */
+    public void tidy(Exchange exchange) {
+        exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
+                || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + "."));
     }
 
     /** Sets {@code Authorization} from the token in the exchange variable, leaving body and other headers. */

@@ -47,7 +47,7 @@ public final class RemoteCalls {
         }
         if (error != null) {
             throw new RemoteCallException(system.toUpperCase(Locale.ROOT) + " call " + method + " " + url
-                    + " failed: " + error.getMessage(), 0, error);
+                    + " failed: " + HttpCalls.describeTransportError(error), 0, error);
         }
         return exchange.getVariable(BridgeNames.RESPONSE, HttpReply.class);
     }

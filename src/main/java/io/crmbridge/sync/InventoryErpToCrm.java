@@ -3,6 +3,7 @@ package io.crmbridge.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
@@ -94,7 +95,7 @@ public final class InventoryErpToCrm {
                     current == null || current.isNull() ? "none" : current.asText(), quantity.toPlainString());
         } catch (RuntimeException e) {
             stats.stockFailed();
-            LOG.error("CRM product {} ({}) stock not updated: {}", code, id, e.getMessage());
+            LOG.error("CRM product {} ({}) stock not updated: {}", code, id, BridgeException.describe(e));
         }
     }
 

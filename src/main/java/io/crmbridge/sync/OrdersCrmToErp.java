@@ -3,6 +3,7 @@ package io.crmbridge.sync;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
@@ -82,7 +83,7 @@ public final class OrdersCrmToErp {
         } catch (RuntimeException e) {
             exchange.getVariable(PAGE, Page.class).failed = true;
             stats.orderFailed();
-            LOG.error("CRM order {} not synced: {}", describe(order), e.getMessage());
+            LOG.error("CRM order {} not synced: {}", describe(order), BridgeException.describe(e));
         }
     }
 

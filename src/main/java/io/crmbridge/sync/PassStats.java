@@ -1,5 +1,6 @@
 package io.crmbridge.sync;
 
+import io.crmbridge.BridgeException;
 import io.crmbridge.auth.Logins;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ public final class PassStats {
         flowsFailed.incrementAndGet();
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("Flow {} stopped early, the rest waits for the next pass: {}", flow,
-                error == null ? "unknown error" : error.getMessage());
+                error == null ? "unknown error" : BridgeException.describe(error));
     }
 
     /** Ends the pass: logs the summary line and returns it. */

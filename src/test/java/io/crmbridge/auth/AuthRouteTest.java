@@ -55,6 +55,8 @@ class AuthRouteTest {
         assertThat(result.getMessage().getHeader("Authorization", String.class)).as("credential").startsWith("Bearer ");
         assertThat(result.getMessage().getHeaders().keySet()).as("headers after auth")
                 .containsExactlyInAnyOrder("X-Order", "Authorization");
+        assertThat(result.getVariables().keySet()).as("variables after auth")
+                .containsExactlyInAnyOrder(BridgeNames.SYSTEM, BridgeNames.TOKEN);
     }
 
     @Test
@@ -137,6 +139,15 @@ class AuthRouteTest {
         assertThat(second).as("token inside the margin").isNotEqualTo(first);
         assertThat(credential("crm")).isEqualTo(second);
         assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(2);
+    }
+
+    @Test
+    void unreadableCachedToken_isReplacedByALogin() {
+        bridge.template().sendBodyAndHeader("caffeine-cache:bridge-tokens?action=PUT", "<not a token>",
+                "CamelCaffeineKey", "crm");
+
+        assertThat(credential("crm")).startsWith("Bearer ");
+        assertThat(systems.crm.tokensIssued()).isEqualTo(1);
     }
 
     @Test
