@@ -21,6 +21,7 @@ import org.apache.camel.spi.Registry;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -40,6 +41,9 @@ public final class BridgeBeans implements CamelConfiguration {
         Cache<String, String> tokenCache = existing(registry, BridgeNames.TOKEN_CACHE, Cache.class,
                 Caffeine.newBuilder().maximumSize(1_000).build());
         SystemSettings settings = new SystemSettings(context);
+        // Read once here so a mistyped schedule fails at start with the setting's name, not inside the timer.
+        settings.globalDuration("sync.period", Duration.ofSeconds(10));
+        settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
 
         Logins logins = new Logins(settings, new LoginTransport(context), clock,
                 List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()));

@@ -17,9 +17,6 @@ public final class BridgeNames {
     /** Variable holding the full, already encoded URL of an outbound call. */
     public static final String URL = "bridgeUrl";
 
-    /** Variable holding the request body of an outbound call, kept so that a retry sends it again. */
-    public static final String REQUEST = "bridgeRequest";
-
     /** Variable holding the reply of an outbound call as an {@link io.crmbridge.remote.HttpReply}. */
     public static final String RESPONSE = "bridgeResponse";
 

@@ -25,6 +25,9 @@ public final class TrytonUrls {
             String message = detail.isArray() && !detail.isEmpty() ? detail.get(0).asText() : detail.asText();
             return error.get(0).asText() + ": " + message;
         }
-        return error.asText(error.toString());
+        if (error.isObject() && error.hasNonNull("message")) {
+            return error.get("message").asText();
+        }
+        return error.isTextual() ? error.asText() : error.toString();
     }
 }

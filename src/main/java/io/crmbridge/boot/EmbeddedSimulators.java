@@ -1,5 +1,6 @@
 package io.crmbridge.boot;
 
+import io.crmbridge.BridgeException;
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The embedded default: starts the CRM and ERP simulators on loopback for each system that has no
@@ -47,31 +49,44 @@ final class EmbeddedSimulators implements AutoCloseable {
         SimulatorData data = SimulatorData.generate(20261204L, 5, 12, 36, clock.instant());
 
         if (unset(properties, "bridge.crm.base-url")) {
-            String secret = newSecret();
-            crm = CrmSimulator.builder().clock(clock).data(data).clientId("bridge-demo").clientSecret(secret)
+            if (!unset(properties, "bridge.crm.auth.token-url")) {
+                throw new BridgeException("bridge.crm.auth.token-url is set but bridge.crm.base-url is not: set both "
+                        + "to use a real CRM, or neither to use the CRM simulator");
+            }
+            // Settings given anyway (a leftover environment variable, say) win over these overrides in Camel,
+            // so the simulator accepts what is configured rather than refusing it.
+            String clientId = configured(properties, "bridge.crm.auth.client-id").orElse("bridge-demo");
+            String secret = configured(properties, "bridge.crm.auth.client-secret").orElseGet(this::newSecret);
+            crm = CrmSimulator.builder().clock(clock).data(data).clientId(clientId).clientSecret(secret)
                     .tokenLifetime(CREDENTIAL_LIFETIME).build();
             crm.start();
             crm.startActivity(NEW_ORDER_EVERY);
             overrides.put("bridge.crm.base-url", crm.baseUrl());
             overrides.put("bridge.crm.auth.kind", "oauth2-client-credentials");
             overrides.put("bridge.crm.auth.token-url", crm.tokenUrl());
-            overrides.put("bridge.crm.auth.client-id", "bridge-demo");
+            overrides.put("bridge.crm.auth.client-id", clientId);
             overrides.put("bridge.crm.auth.client-secret", secret);
-            LOG.info("CRM simulator listening at {} (tokens live {} s)", crm.baseUrl(), CREDENTIAL_LIFETIME.toSeconds());
+            LOG.info("CRM simulator listening at {} (tokens live {} s)", crm.baseUrl(),
+                    CREDENTIAL_LIFETIME.toSeconds());
         }
         if (unset(properties, "bridge.erp.base-url")) {
-            String password = newSecret();
-            erp = ErpSimulator.builder().clock(clock).data(data).database("bridge").login("sync").password(password)
+            String database = configured(properties, "bridge.erp.database").orElse("bridge");
+            String login = configured(properties, "bridge.erp.auth.login").orElse("sync");
+            String password = configured(properties, "bridge.erp.auth.password").orElseGet(this::newSecret);
+            erp = ErpSimulator.builder().clock(clock).data(data).database(database).login(login).password(password)
                     .sessionLifetime(CREDENTIAL_LIFETIME).build();
             erp.start();
             erp.startActivity(STOCK_CHANGE_EVERY);
             overrides.put("bridge.erp.base-url", erp.baseUrl());
-            overrides.put("bridge.erp.database", "bridge");
+            overrides.put("bridge.erp.database", database);
             overrides.put("bridge.erp.auth.kind", "tryton-session");
-            overrides.put("bridge.erp.auth.login", "sync");
+            overrides.put("bridge.erp.auth.login", login);
             overrides.put("bridge.erp.auth.password", password);
-            overrides.put("bridge.erp.auth.session-lifetime", CREDENTIAL_LIFETIME.toSeconds() + "s");
-            LOG.info("ERP simulator listening at {} (sessions live {} s)", erp.url(), CREDENTIAL_LIFETIME.toSeconds());
+            if (unset(properties, "bridge.erp.auth.session-lifetime")) {
+                overrides.put("bridge.erp.auth.session-lifetime", CREDENTIAL_LIFETIME.toSeconds() + "s");
+            }
+            LOG.info("ERP simulator listening at {} (sessions live {} s)", erp.url(),
+                    CREDENTIAL_LIFETIME.toSeconds());
         }
         if (crm != null || erp != null) {
             if (unset(properties, "bridge.auth.expiry-margin")) {
@@ -95,7 +110,11 @@ final class EmbeddedSimulators implements AutoCloseable {
     }
 
     private static boolean unset(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).map(String::isBlank).orElse(true);
+        return configured(properties, key).isEmpty();
+    }
+
+    private static Optional<String> configured(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(value -> !value.isEmpty());
     }
 
     private String newSecret() {

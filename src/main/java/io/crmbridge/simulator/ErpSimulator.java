@@ -136,6 +136,7 @@ public final class ErpSimulator implements AutoCloseable {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger logins = new AtomicInteger();
+    private final AtomicInteger refusedLogins = new AtomicInteger();
     private final AtomicInteger expiredSessionRejections = new AtomicInteger();
     private final AtomicInteger unknownSessionRejections = new AtomicInteger();
 
@@ -205,6 +206,11 @@ public final class ErpSimulator implements AutoCloseable {
     /** Counts successful logins. */
     public int logins() {
         return logins.get();
+    }
+
+    /** Counts refused logins. */
+    public int refusedLogins() {
+        return refusedLogins.get();
     }
 
     /** Counts requests refused because their session had outlived the session lifetime. */
@@ -336,6 +342,7 @@ public final class ErpSimulator implements AutoCloseable {
         if (!login.equals(user) || !(secret instanceof String text)
                 || !JwtSigner.constantTimeEquals(password, text)) {
             LOG.info("ERP simulator refused a login for user '{}'", user);
+            refusedLogins.incrementAndGet();
             return null;
         }
         String key = JwtSigner.randomHex(32);

@@ -22,6 +22,8 @@ public final class CrmClient {
     /** The system name of the CRM in settings and in the token cache. */
     public static final String SYSTEM = "crm";
 
+    private static final int MAX_PAGE_SIZE = 1000;
+
     private final SystemSettings settings;
     private final RemoteCalls calls;
 
@@ -65,9 +67,14 @@ public final class CrmClient {
         calls.call(SYSTEM, "PATCH", entityUrl(entity) + "(" + id + ")", "application/json", Json.write(fields));
     }
 
-    /** Returns the configured page size for CRM queries ({@code bridge.crm.page-size}, default 50). */
+    /** Returns the configured page size for CRM queries ({@code bridge.crm.page-size}, 1 to 1000, default 50). */
     public int pageSize() {
-        return settings.integer(SYSTEM, "page-size", 50);
+        int size = settings.integer(SYSTEM, "page-size", 50);
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new BridgeException("Setting bridge.crm.page-size must be between 1 and " + MAX_PAGE_SIZE
+                    + ", not " + size);
+        }
+        return size;
     }
 
     /** Returns the name of a CRM field the bridge writes, as configured under {@code bridge.crm.fields.*}. */

@@ -50,7 +50,7 @@ public final class ErpClient {
                 new BridgeException("ERP answered " + method + " (" + what + ") without a JSON object ("
                         + (reply.contentType().isBlank() ? "no content type" : reply.contentType()) + ")"));
         if (answer.hasNonNull("error")) {
-            throw new BridgeException("ERP refused " + what + ": " + TrytonUrls.errorText(answer.get("error")));
+            throw new ErpBusinessException("ERP refused " + what + ": " + TrytonUrls.errorText(answer.get("error")));
         }
         if (!answer.has("result")) {
             throw new BridgeException("ERP answered " + method + " (" + what + ") without a result");

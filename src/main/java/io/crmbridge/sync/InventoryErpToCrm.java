@@ -79,6 +79,7 @@ public final class InventoryErpToCrm {
         String code = product.path("Code").asText("");
         BigDecimal quantity = stock.get(code);
         if (quantity == null || id.isBlank()) {
+            LOG.debug("CRM product {} ({}) has no stock in the ERP", code, id);
             return;
         }
         String field = quantityField();
@@ -94,6 +95,9 @@ public final class InventoryErpToCrm {
             LOG.info("Updated CRM product {} ({}): {} {} -> {}", code, id, field,
                     current == null || current.isNull() ? "none" : current.asText(), quantity.toPlainString());
         } catch (RuntimeException e) {
+            if (!Failures.isRecordFailure(e)) {
+                throw e;
+            }
             stats.stockFailed();
             LOG.error("CRM product {} ({}) stock not updated: {}", code, id, BridgeException.describe(e));
         }

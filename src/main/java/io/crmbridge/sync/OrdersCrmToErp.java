@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -59,7 +60,7 @@ public final class OrdersCrmToErp {
         parties.clear();
         products.clear();
         erp.resetContext();
-        Instant start = settings.global("orders.start-from").map(Instant::parse).orElse(Instant.EPOCH);
+        Instant start = settings.global("orders.start-from").map(OrdersCrmToErp::startFrom).orElse(Instant.EPOCH);
         exchange.setVariable(CURSOR, store.load(new Watermark(start, "")));
         exchange.setVariable(HELD, Boolean.FALSE);
         exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
@@ -70,18 +71,30 @@ public final class OrdersCrmToErp {
         Watermark cursor = exchange.getVariable(CURSOR, Watermark.class);
         int top = crm.pageSize();
         List<JsonNode> orders = crm.query("Order", cursor.filterAfter(), "ModifiedOn asc,Id asc", top, 0);
-        exchange.setVariable(BridgeNames.MORE_PAGES, orders.size() == top);
-        exchange.setVariable(PAGE, new Page(orders.isEmpty() ? cursor : keyOf(orders.get(orders.size() - 1))));
+        Watermark last = cursor;
+        for (JsonNode order : orders) {
+            last = keyOf(order).orElse(last);
+        }
+        // A page whose keys cannot move the cursor would be read again and again: stop paging instead.
+        exchange.setVariable(BridgeNames.MORE_PAGES, orders.size() == top && !last.equals(cursor));
+        exchange.setVariable(PAGE, new Page(last));
         LOG.debug("Read {} CRM orders after {}", orders.size(), cursor);
         return orders;
     }
 
-    /** Syncs one CRM order; a failure is counted and logged once, and the pass goes on. */
+    /**
+     * Syncs one CRM order. A failure of the order alone is counted and logged once and the pass goes on; a
+     * failure of a whole system (login refused, system down) stops the flow, since every order would fail alike.
+     */
     public void syncOrder(JsonNode order, Exchange exchange) {
+        Page page = exchange.getVariable(PAGE, Page.class);
         try {
             syncOrder(order);
         } catch (RuntimeException e) {
-            exchange.getVariable(PAGE, Page.class).failed = true;
+            page.failed = true;
+            if (!Failures.isRecordFailure(e)) {
+                throw e;
+            }
             stats.orderFailed();
             LOG.error("CRM order {} not synced: {}", describe(order), BridgeException.describe(e));
         }
@@ -101,6 +114,9 @@ public final class OrdersCrmToErp {
 
     private void syncOrder(JsonNode order) {
         String orderId = text(order, "Id");
+        if (keyOf(order).isEmpty()) {
+            throw new RecordException("CRM order " + describe(order) + " has no readable ModifiedOn");
+        }
         ArrayNode byReference = ErpClient.domain(ErpClient.clause("reference", "=", orderId));
         List<JsonNode> existing = erp.searchRead("sale.sale", byReference, List.of("number", "state"), null,
                 "looking up the sale for CRM order " + orderId);
@@ -125,8 +141,9 @@ public final class OrdersCrmToErp {
         }
         JsonNode sale = quote(created.get(0).asLong(), orderId);
         stats.orderCreated();
-        LOG.info("Created ERP sale {} for CRM order {} with {} lines", sale.path("number").asText(),
-                describe(order), values.path("lines").get(0).get(1).size());
+        int lines = values.path("lines").get(0).get(1).size();
+        LOG.info("Created ERP sale {} for CRM order {} with {} line{}", sale.path("number").asText(),
+                describe(order), lines, lines == 1 ? "" : "s");
         writeBack(order, sale);
     }
 
@@ -137,7 +154,7 @@ public final class OrdersCrmToErp {
             lines.add(saleLine(line, orderId));
         }
         if (lines.isEmpty()) {
-            throw new RecordException("CRM order " + orderId + " has no OrderProduct lines");
+            throw new RecordException("CRM order " + describe(order) + " has no OrderProduct lines");
         }
         ObjectNode values = Json.MAPPER.createObjectNode();
         values.put("party", party.id);
@@ -241,20 +258,33 @@ public final class OrdersCrmToErp {
         return found.get(0);
     }
 
-    private static Watermark keyOf(JsonNode order) {
-        String id = text(order, "Id");
+    /** Returns the (ModifiedOn, Id) key of an order, or empty when either is missing or unreadable. */
+    private static Optional<Watermark> keyOf(JsonNode order) {
+        String id = order.path("Id").asText("");
+        String modifiedOn = order.path("ModifiedOn").asText("");
+        if (id.isBlank() || modifiedOn.isBlank()) {
+            return Optional.empty();
+        }
         try {
-            return new Watermark(OffsetDateTime.parse(text(order, "ModifiedOn")).toInstant(), id);
+            return Optional.of(new Watermark(OffsetDateTime.parse(modifiedOn).toInstant(), id));
         } catch (DateTimeParseException e) {
-            throw new RecordException("CRM order " + id + " has an unreadable ModifiedOn '"
-                    + order.path("ModifiedOn").asText() + "'");
+            return Optional.empty();
+        }
+    }
+
+    private static Instant startFrom(String value) {
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BridgeException("Setting bridge.orders.start-from must be an ISO-8601 time with offset such as "
+                    + "2026-01-01T00:00:00Z, not '" + value + "'");
         }
     }
 
     private static String text(JsonNode record, String field) {
         JsonNode value = record.get(field);
         if (value == null || value.isNull() || value.asText().isBlank()) {
-            throw new RecordException("CRM record " + record.path("Id").asText("without Id") + " has no " + field);
+            throw new RecordException("CRM record " + describe(record) + " has no " + field);
         }
         return value.asText();
     }
@@ -267,10 +297,14 @@ public final class OrdersCrmToErp {
         return value.decimalValue();
     }
 
-    private static String describe(JsonNode order) {
-        String number = order.path("Number").asText("");
-        String id = order.path("Id").asText("without Id");
-        return number.isEmpty() ? id : number + " (" + id + ")";
+    /** Names a CRM record by its number or code and its Id, whichever it has. */
+    private static String describe(JsonNode record) {
+        String name = record.path("Number").asText(record.path("Code").asText(""));
+        String id = record.path("Id").asText("");
+        if (name.isEmpty()) {
+            return id.isEmpty() ? "without Id" : id;
+        }
+        return id.isEmpty() ? name + " (without Id)" : name + " (" + id + ")";
     }
 
     private record Party(long id, long addressId) {

@@ -24,7 +24,6 @@ public final class PassStats {
     private final AtomicLong flowsFailed = new AtomicLong();
     private volatile long crmLoginsBefore;
     private volatile long erpLoginsBefore;
-    private volatile PassSummary last;
 
     /** Creates pass statistics reading login counts from {@code logins}. */
     public PassStats(Logins logins) {
@@ -43,11 +42,15 @@ public final class PassStats {
         erpLoginsBefore = logins.count(ErpClient.SYSTEM);
     }
 
-    /** Records that a flow stopped on an error, logging it once. */
+    /**
+     * Records that a flow stopped on an error, logging it once. It also counts as one failure of the flow's
+     * records, so that a failed count above zero on the summary line always means something needs attention.
+     */
     public void flowFailed(Exchange exchange, String flow) {
         flowsFailed.incrementAndGet();
+        (flow.startsWith("orders") ? ordersFailed : stockFailed).incrementAndGet();
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.error("Flow {} stopped early, the rest waits for the next pass: {}", flow,
+        LOG.error("Flow {} stopped early; its remaining records are left for a later pass: {}", flow,
                 error == null ? "unknown error" : BridgeException.describe(error));
     }
 
@@ -56,14 +59,8 @@ public final class PassStats {
         PassSummary summary = new PassSummary(ordersCreated.get(), ordersExisting.get(), ordersFailed.get(),
                 stockUpdated.get(), stockFailed.get(), logins.count(CrmClient.SYSTEM) - crmLoginsBefore,
                 logins.count(ErpClient.SYSTEM) - erpLoginsBefore, flowsFailed.get());
-        last = summary;
         LOG.info(summary.line());
         return summary;
-    }
-
-    /** Returns the summary of the last pass that ended, or null before the first. */
-    public PassSummary last() {
-        return last;
     }
 
     void orderCreated() {

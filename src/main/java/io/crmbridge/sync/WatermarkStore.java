@@ -57,9 +57,4 @@ public final class WatermarkStore {
             throw new BridgeException("Cannot write the orders watermark file " + file + ": " + e.getMessage(), e);
         }
     }
-
-    /** The file this store writes. */
-    public Path file() {
-        return file;
-    }
 }

@@ -44,6 +44,15 @@ class OnceModeTest {
     }
 
     @Test
+    void leftoverCredentialsInTheEnvironment_areAcceptedByTheSimulators() throws Exception {
+        Run run = runBridge(Map.of("BRIDGE_ONCE", "true", "BRIDGE_CRM_AUTH_CLIENT_SECRET", "left-over-secret",
+                "BRIDGE_ERP_DATABASE", "left_over_db"));
+
+        assertThat(run.status).as("exit status").isZero();
+        assertThat(run.output).doesNotContain("left-over-secret").containsPattern(SUMMARY);
+    }
+
+    @Test
     void realCrmFromEnvironment_withWrongSecret_failsThePass_andExitsNonZero() throws Exception {
         try (CrmSimulator crm = externalCrm()) {
             Run run = runBridge(crmEnvironment(crm, "a-wrong-secret"));

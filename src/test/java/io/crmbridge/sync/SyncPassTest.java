@@ -6,6 +6,7 @@ import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -154,6 +156,56 @@ class SyncPassTest {
         assertThat(retry.ordersFailed()).as("failed order retried").isEqualTo(1);
         assertThat(retry.ordersCreated()).as("no duplicate").isZero();
         assertThat(systems.erp.sales()).hasSize(36);
+    }
+
+    @Test
+    void refusedErpLogin_stopsEachFlowAtOnce_withOneLoginAttemptPerFlow() {
+        systems = Simulators.start(folder);
+        Map<String, String> properties = new HashMap<>(systems.properties());
+        properties.put("bridge.erp.auth.password", "not-the-password");
+        bridge = BridgeRuntime.start(properties, systems.beans());
+
+        PassSummary summary = bridge.runPass();
+
+        // A refused login fails every order alike: trying it once per order would hammer the ERP's login.
+        assertThat(systems.erp.refusedLogins()).as("ERP login attempts").isEqualTo(2);
+        assertThat(summary.ordersFailed()).as("orders.failed for the stopped flow").isEqualTo(1);
+        assertThat(summary.stockFailed()).as("stock.failed for the stopped flow").isEqualTo(1);
+        assertThat(summary.succeeded()).isFalse();
+        assertThat(systems.erp.sales()).isEmpty();
+        assertThat(systems.watermarkFile()).doesNotExist();
+    }
+
+    @Test
+    void orderWithoutModifiedOn_failsAlone_andTheOthersOfThePageAreSynced() {
+        start(Simulators.start(SimulatorData.generate(7L, 2, 3, 2, Simulators.START), Duration.ofSeconds(30),
+                Duration.ofSeconds(30), folder));
+        Map<String, Object> good = systems.crm.orders().get(0);
+        String page = "{\"value\":[{\"Id\":\"" + good.get("Id") + "\",\"Number\":\"" + good.get("Number")
+                + "\",\"AccountId\":\"" + good.get("AccountId") + "\",\"ModifiedOn\":\"" + good.get("ModifiedOn")
+                + "\"},{\"Id\":\"" + UUID.randomUUID() + "\",\"Number\":\"ORD-NO-STAMP\",\"AccountId\":\""
+                + good.get("AccountId") + "\"}]}";
+        systems.crm.failNextRequests(1, 200, "application/json", page);
+
+        PassSummary summary = bridge.runPass();
+
+        assertThat(systems.erp.saleByReference(good.get("Id").toString())).as("the good order").isPresent();
+        assertThat(summary.ordersFailed()).as("orders failed").isEqualTo(1);
+        assertThat(summary.ordersCreated()).as("orders created").isEqualTo(1);
+    }
+
+    @Test
+    @Timeout(30)
+    void pageSizeZero_stopsTheFlowWithAnErrorNamingTheSetting() {
+        systems = Simulators.start(folder);
+        Map<String, String> properties = new HashMap<>(systems.properties());
+        properties.put("bridge.crm.page-size", "0");
+        bridge = BridgeRuntime.start(properties, systems.beans());
+
+        PassSummary summary = bridge.runPass();
+
+        assertThat(summary.ordersFailed()).isEqualTo(1);
+        assertThat(systems.erp.sales()).isEmpty();
     }
 
     private void start(Simulators simulators) {

@@ -16,7 +16,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -342,10 +342,19 @@ public final class TrytonServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns 24 distinct random letters and digits: Tryton refuses passwords in which characters repeat too
+     * often ({@code [password] entropy}), so no character may appear twice.
+     */
     private static String randomPassword() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        List<Character> alphabet = new ArrayList<>();
+        for (char c : "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray()) {
+            alphabet.add(c);
+        }
+        Collections.shuffle(alphabet, new SecureRandom());
+        StringBuilder password = new StringBuilder();
+        alphabet.subList(0, 24).forEach(password::append);
+        return password.toString();
     }
 
     private static void deleteRecursively(Path root) throws IOException {
