@@ -2,6 +2,7 @@ package io.crmbridge;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.crmbridge.auth.AuthStats;
 import io.crmbridge.auth.LoginTransport;
 import io.crmbridge.auth.Logins;
 import io.crmbridge.auth.OAuth2ClientCredentialsLogin;
@@ -45,10 +46,12 @@ public final class BridgeBeans implements CamelConfiguration {
         settings.globalDuration("sync.period", Duration.ofSeconds(10));
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
 
+        AuthStats authStats = new AuthStats();
         Logins logins = new Logins(settings, new LoginTransport(context), clock,
-                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()));
+                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()), authStats);
+        registry.bind("authStats", authStats);
         registry.bind("logins", logins);
-        registry.bind("tokens", new Tokens(settings, clock, tokenCache));
+        registry.bind("tokens", new Tokens(settings, clock, tokenCache, authStats));
         registry.bind("replies", new Replies());
 
         RemoteCalls calls = new RemoteCalls(context);

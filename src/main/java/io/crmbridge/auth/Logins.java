@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -35,13 +34,15 @@ public final class Logins {
     private final Clock clock;
     private final Map<String, LoginKind> kinds;
     private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final AuthStats stats;
 
-    /** Creates the login service with the kinds it can use. */
-    public Logins(SystemSettings settings, LoginTransport transport, Clock clock, List<LoginKind> kinds) {
+    /** Creates the login service with the kinds it can use, counting into {@code stats}. */
+    public Logins(SystemSettings settings, LoginTransport transport, Clock clock, List<LoginKind> kinds,
+                  AuthStats stats) {
         this.settings = settings;
         this.transport = transport;
         this.clock = clock;
+        this.stats = stats;
         this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(LoginKind::name, Function.identity()));
     }
 
@@ -70,17 +71,22 @@ public final class Logins {
                     + "known kinds: " + String.join(", ", kinds.keySet()));
         }
 
-        Token token = kind.login(system, settings, transport, clock);
-        long count = counts.computeIfAbsent(system, key -> new AtomicLong()).incrementAndGet();
-        LOG.info("{} login #{} ({}) obtained token {} valid until {}", label(system), count, kindName,
+        Token token;
+        try {
+            token = kind.login(system, settings, transport, clock);
+        } catch (RuntimeException e) {
+            stats.loginFailed(system);
+            throw e;
+        }
+        stats.loginSucceeded(system, token.expiresAt());
+        LOG.info("{} login #{} ({}) obtained token {} valid until {}", label(system), stats.logins(system), kindName,
                 token.fingerprint(), token.expiresAt());
         return token.toJson();
     }
 
     /** Returns how many logins to the system succeeded since start. */
     public long count(String system) {
-        AtomicLong count = counts.get(system);
-        return count == null ? 0 : count.get();
+        return stats.logins(system);
     }
 
     private Semaphore gate(String system) {

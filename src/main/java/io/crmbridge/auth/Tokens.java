@@ -32,18 +32,36 @@ public final class Tokens {
     private final SystemSettings settings;
     private final Clock clock;
     private final Cache<String, String> cache;
+    private final AuthStats stats;
 
-    /** Creates the token checks over the shared token cache. */
-    public Tokens(SystemSettings settings, Clock clock, Cache<String, String> cache) {
+    /** Creates the token checks over the shared token cache, counting into {@code stats}. */
+    public Tokens(SystemSettings settings, Clock clock, Cache<String, String> cache, AuthStats stats) {
         this.settings = settings;
         this.clock = clock;
         this.cache = cache;
+        this.stats = stats;
     }
 
-    /** Tells whether the system needs a login: no token cached, or one that expires within the margin. */
+    /**
+     * Tells whether the caller needs a login: no token cached, or one that expires within the margin. Counts a
+     * cache hit or miss for the system.
+     */
     public boolean needsLogin(@Variable(BridgeNames.SYSTEM) String system,
                               @Variable(BridgeNames.TOKEN) String tokenJson,
                               @Variable(TOKEN_FOUND) Boolean found) {
+        boolean needed = stillNeedsLogin(system, tokenJson, found);
+        if (needed) {
+            stats.cacheMiss(system);
+        } else {
+            stats.cacheHit(system);
+        }
+        return needed;
+    }
+
+    /** The same check as {@link #needsLogin}, made again behind the login gate; it counts nothing. */
+    public boolean stillNeedsLogin(@Variable(BridgeNames.SYSTEM) String system,
+                                   @Variable(BridgeNames.TOKEN) String tokenJson,
+                                   @Variable(TOKEN_FOUND) Boolean found) {
         if (!Boolean.TRUE.equals(found) || tokenJson == null || tokenJson.isBlank()) {
             return true;
         }
@@ -75,6 +93,7 @@ public final class Tokens {
     public void dropIfSent(@Variable(BridgeNames.SYSTEM) String system,
                            @Variable(BridgeNames.TOKEN) String sentTokenJson) {
         if (sentTokenJson != null && cache.asMap().remove(system, sentTokenJson)) {
+            stats.tokenDropped(system);
             LOG.info("{} rejected token {}: dropped it from the cache", Logins.label(system),
                     Token.fromJson(sentTokenJson).fingerprint());
         }
