@@ -6,6 +6,7 @@ import io.crmbridge.auth.AuthStats;
 import io.crmbridge.auth.LoginTransport;
 import io.crmbridge.auth.Logins;
 import io.crmbridge.auth.OAuth2ClientCredentialsLogin;
+import io.crmbridge.auth.Renewals;
 import io.crmbridge.auth.Tokens;
 import io.crmbridge.auth.TrytonSessionLogin;
 import io.crmbridge.remote.RemoteCalls;
@@ -18,12 +19,17 @@ import io.crmbridge.sync.PassStats;
 import io.crmbridge.sync.WatermarkStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.Registry;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * Binds the beans the YAML routes call. It depends on no runtime (Camel Main or Karaf): each runtime calls
@@ -37,21 +43,26 @@ public final class BridgeBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Registry registry = context.getRegistry();
-        Clock clock = existing(registry, BridgeNames.CLOCK, Clock.class, Clock.systemUTC());
+        Clock clock = existing(registry, BridgeNames.CLOCK, Clock.class, Clock::systemUTC);
         @SuppressWarnings("unchecked")
         Cache<String, String> tokenCache = existing(registry, BridgeNames.TOKEN_CACHE, Cache.class,
-                Caffeine.newBuilder().maximumSize(1_000).build());
+                () -> Caffeine.newBuilder().maximumSize(1_000).build());
         SystemSettings settings = new SystemSettings(context);
+        disableAutomaticHttpRetries(context.getComponent("http", HttpComponent.class));
         // Read once here so a mistyped schedule fails at start with the setting's name, not inside the timer.
         settings.globalDuration("sync.period", Duration.ofSeconds(10));
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
 
         AuthStats authStats = new AuthStats();
-        Logins logins = new Logins(settings, new LoginTransport(context), clock,
-                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()), authStats);
+        Logins logins = new Logins(settings, new LoginTransport(context, clock), clock,
+                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()), authStats,
+                RandomGenerator.getDefault());
+        Executor renewalExecutor = existing(registry, BridgeNames.RENEWAL_EXECUTOR, Executor.class,
+                () -> context.getExecutorServiceManager().newSingleThreadExecutor(this, "bridge-token-renewal"));
+        Renewals renewals = new Renewals(context.createProducerTemplate(), renewalExecutor, logins);
         registry.bind("authStats", authStats);
         registry.bind("logins", logins);
-        registry.bind("tokens", new Tokens(settings, clock, tokenCache, authStats));
+        registry.bind("tokens", new Tokens(settings, clock, tokenCache, authStats, logins, renewals));
         registry.bind("replies", new Replies());
 
         RemoteCalls calls = new RemoteCalls(context);
@@ -65,12 +76,27 @@ public final class BridgeBeans implements CamelConfiguration {
         registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp, stats));
     }
 
-    private static <T> T existing(Registry registry, String name, Class<T> type, T fallback) {
+    /**
+     * The HTTP client would otherwise resend some requests by itself, sleeping through a login endpoint's
+     * {@code Retry-After}; the bridge decides itself when to call again (the 401 retry, the login backoff).
+     */
+    private static void disableAutomaticHttpRetries(HttpComponent http) {
+        HttpClientConfigurer configured = http.getHttpClientConfigurer();
+        http.setHttpClientConfigurer(builder -> {
+            if (configured != null) {
+                configured.configureHttpClient(builder);
+            }
+            builder.disableAutomaticRetries();
+        });
+    }
+
+    private static <T> T existing(Registry registry, String name, Class<T> type, Supplier<? extends T> fallback) {
         T bound = registry.lookupByNameAndType(name, type);
         if (bound != null) {
             return bound;
         }
-        registry.bind(name, type, fallback);
-        return fallback;
+        T created = fallback.get();
+        registry.bind(name, type, created);
+        return created;
     }
 }

@@ -11,6 +11,12 @@ public final class BridgeNames {
     /** Variable holding the token JSON read from or written to the token cache. */
     public static final String TOKEN = "bridgeToken";
 
+    /** Variable holding the token cache key: the system and a fingerprint of its credential settings. */
+    public static final String TOKEN_KEY = "bridgeTokenKey";
+
+    /** Variable set on a background renewal, which logs in although the cached token is still valid. */
+    public static final String RENEW = "bridgeRenew";
+
     /** Variable holding the HTTP method of an outbound call. */
     public static final String HTTP_METHOD = "bridgeHttpMethod";
 
@@ -35,8 +41,14 @@ public final class BridgeNames {
     /** Registry name of the {@link java.time.Clock} every expiry decision reads. */
     public static final String CLOCK = "bridgeClock";
 
+    /** Registry name of the {@link java.util.concurrent.Executor} that runs background token renewals. */
+    public static final String RENEWAL_EXECUTOR = "bridgeRenewalExecutor";
+
     /** Endpoint of the shared sub-route that puts a valid credential on the exchange. */
     public static final String AUTH_ENDPOINT = "direct:auth";
+
+    /** Endpoint of the sub-route that logs in to a system, one caller per system at a time. */
+    public static final String LOGIN_ENDPOINT = "direct:auth-login";
 
     /** Endpoint of the shared sub-route that makes one authorised HTTP call, retrying once after a 401. */
     public static final String CALL_ENDPOINT = "direct:authorized-call";

@@ -6,7 +6,15 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends login requests through camel-http, each on an exchange of its own so that no header of a
@@ -15,16 +23,19 @@ import java.util.Map;
 public final class LoginTransport {
 
     private final ProducerTemplate template;
+    private final Clock clock;
 
     /** Creates a transport that sends through the HTTP component of a Camel context. */
-    public LoginTransport(CamelContext context) {
+    public LoginTransport(CamelContext context, Clock clock) {
         this.template = context.createProducerTemplate();
+        this.clock = clock;
     }
 
     /**
      * POSTs a body to a login URL and returns what the server answered, whatever the status.
      *
-     * @throws LoginException when the server cannot be reached or does not answer in time
+     * @throws LoginException when the server cannot be reached or does not answer in time, or answered 429 or 503
+     *                        with a {@code Retry-After}, which the exception carries
      */
     public HttpReply post(String system, String url, String contentType, String body, Map<String, String> headers) {
         Exchange exchange = template.request(HttpCalls.endpointFor(url), request -> {
@@ -36,9 +47,37 @@ public final class LoginTransport {
             request.getMessage().setBody(body);
         });
         if (exchange.getException() != null) {
-            throw new LoginException(system.toUpperCase(java.util.Locale.ROOT) + " login at " + url + " failed: "
+            throw new LoginException(system.toUpperCase(Locale.ROOT) + " login at " + url + " failed: "
                     + HttpCalls.describeTransportError(exchange.getException()), exchange.getException());
         }
-        return HttpCalls.replyOf(exchange.getMessage());
+        HttpReply reply = HttpCalls.replyOf(exchange.getMessage());
+        if (reply.status() == 429 || reply.status() == 503) {
+            Optional<Duration> retryAfter = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class));
+            if (retryAfter.isPresent()) {
+                throw new LoginException(system.toUpperCase(Locale.ROOT) + " login endpoint at " + url
+                        + " answered HTTP " + reply.status() + " and asked not to be called again for "
+                        + retryAfter.get().toSeconds() + " s", null, retryAfter.get());
+            }
+        }
+        return reply;
+    }
+
+    /** Reads {@code Retry-After} as seconds or as an HTTP date. */
+    private Optional<Duration> retryAfter(String header) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant until = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), until);
+                return wait.isNegative() || wait.isZero() ? Optional.empty() : Optional.of(wait);
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
     }
 }

@@ -9,13 +9,16 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
 /**
@@ -23,26 +26,35 @@ import java.util.stream.Collectors;
  *
  * <p>The {@code auth-login} route holds {@link #enter} and {@link #leave} around "read the cache again, log in
  * if still needed, write the cache", so callers that found the cache cold together cause a single login.
+ *
+ * <p>After a failed login the system waits, exponentially longer after each failure
+ * ({@code bridge.auth.retry-initial-delay}, {@code bridge.auth.retry-max-delay}) or until the login endpoint's
+ * {@code Retry-After}; meanwhile callers that need a login fail at once instead of calling the endpoint again.
  */
 public final class Logins {
 
     private static final Logger LOG = LoggerFactory.getLogger(Logins.class);
     private static final Duration DEFAULT_LOGIN_WAIT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofMinutes(5);
 
     private final SystemSettings settings;
     private final LoginTransport transport;
     private final Clock clock;
     private final Map<String, LoginKind> kinds;
     private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
+    private final Map<String, LoginBackoff> backoffs = new ConcurrentHashMap<>();
     private final AuthStats stats;
+    private final RandomGenerator random;
 
     /** Creates the login service with the kinds it can use, counting into {@code stats}. */
     public Logins(SystemSettings settings, LoginTransport transport, Clock clock, List<LoginKind> kinds,
-                  AuthStats stats) {
+                  AuthStats stats, RandomGenerator random) {
         this.settings = settings;
         this.transport = transport;
         this.clock = clock;
         this.stats = stats;
+        this.random = random;
         this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(LoginKind::name, Function.identity()));
     }
 
@@ -71,22 +83,53 @@ public final class Logins {
                     + "known kinds: " + String.join(", ", kinds.keySet()));
         }
 
+        failIfWaiting(system);
         Token token;
         try {
             token = kind.login(system, settings, transport, clock);
         } catch (RuntimeException e) {
+            Optional<Duration> retryAfter = e instanceof LoginException login ? login.retryAfter() : Optional.empty();
+            backoff(system).failed(clock.instant(), BridgeException.describe(e), retryAfter);
             stats.loginFailed(system);
             throw e;
         }
+        backoff(system).succeeded();
         stats.loginSucceeded(system, token.expiresAt());
         LOG.info("{} login #{} ({}) obtained token {} valid until {}", label(system), stats.logins(system), kindName,
                 token.fingerprint(), token.expiresAt());
         return token.toJson();
     }
 
+    /** Returns when the next login to the system may be tried, if it is waiting after a failed login. */
+    public Optional<Instant> waitingUntil(String system) {
+        LoginBackoff backoff = backoffs.get(system);
+        return backoff == null ? Optional.empty() : backoff.waitingUntil(clock.instant());
+    }
+
+    /**
+     * Fails at once, without calling the login endpoint, while the system waits after a failed login.
+     *
+     * @throws LoginException naming the system, the number of failures, the last error and the next attempt
+     */
+    public void failIfWaiting(String system) {
+        Optional<Instant> until = waitingUntil(system);
+        if (until.isPresent()) {
+            LoginBackoff backoff = backoffs.get(system);
+            throw new LoginException(label(system) + " has no valid token and its last " + backoff.failures()
+                    + " login" + (backoff.failures() == 1 ? "" : "s") + " failed; next attempt after " + until.get()
+                    + ". Last error: " + backoff.lastError());
+        }
+    }
+
     /** Returns how many logins to the system succeeded since start. */
     public long count(String system) {
         return stats.logins(system);
+    }
+
+    private LoginBackoff backoff(String system) {
+        return backoffs.computeIfAbsent(system, key -> new LoginBackoff(
+                settings.globalDuration("auth.retry-initial-delay", DEFAULT_RETRY_INITIAL_DELAY),
+                settings.globalDuration("auth.retry-max-delay", DEFAULT_RETRY_MAX_DELAY), random));
     }
 
     private Semaphore gate(String system) {

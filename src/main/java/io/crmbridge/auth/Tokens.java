@@ -9,68 +9,120 @@ import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides whether a cached token can still be used, and puts it on the exchange as {@code Authorization}.
+ * Decides whether a cached token can still be used, and puts it on the exchange.
  *
  * <p>A token expiring within {@code bridge.auth.expiry-margin} (default 60 s; per system
  * {@code bridge.<system>.auth.expiry-margin}) counts as expired, so no call leaves with a token that dies
- * on the way.
+ * on the way. A token in the last {@code bridge.auth.renewal-window} of its life (default 20 %) is still used,
+ * and a background renewal replaces it before anyone has to wait for a login.
  */
 public final class Tokens {
 
     private static final Logger LOG = LoggerFactory.getLogger(Tokens.class);
     private static final Duration DEFAULT_MARGIN = Duration.ofSeconds(60);
+    private static final int DEFAULT_RENEWAL_WINDOW_PERCENT = 20;
 
-    /** The variable in which camel-caffeine's {@code variableReceive} tells whether the cache held the key. */
+    /** Settings whose values decide which credential a token belongs to; a secret enters only as a hash. */
+    private static final List<String> CREDENTIAL_SETTINGS = List.of("auth.kind", "base-url", "database",
+            "auth.token-url", "auth.login-url", "auth.client-id", "auth.client-secret", "auth.client-auth",
+            "auth.scope", "auth.audience", "auth.login", "auth.password", "auth.company", "auth.api-key",
+            "auth.header");
+
     private static final String CACHE_PUT = "bridgeCachePut";
     private static final String CACHE_REPLY_HEADERS = "header:" + BridgeNames.TOKEN + ".";
+    /** The variable in which camel-caffeine's {@code variableReceive} tells whether the cache held the key. */
     private static final String TOKEN_FOUND = CACHE_REPLY_HEADERS + "CamelCaffeineActionHasResult";
 
     private final SystemSettings settings;
     private final Clock clock;
     private final Cache<String, String> cache;
     private final AuthStats stats;
+    private final Logins logins;
+    private final Renewals renewals;
+    private final Map<String, String> cacheKeys = new ConcurrentHashMap<>();
+    private final Map<String, Policy> policies = new ConcurrentHashMap<>();
+    /** The last token JSON read per system and its parsed form: the hit path then parses nothing. */
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
-    /** Creates the token checks over the shared token cache, counting into {@code stats}. */
-    public Tokens(SystemSettings settings, Clock clock, Cache<String, String> cache, AuthStats stats) {
+    /** Creates the token checks over the shared token cache. */
+    public Tokens(SystemSettings settings, Clock clock, Cache<String, String> cache, AuthStats stats, Logins logins,
+                  Renewals renewals) {
         this.settings = settings;
         this.clock = clock;
         this.cache = cache;
         this.stats = stats;
+        this.logins = logins;
+        this.renewals = renewals;
     }
 
     /**
-     * Tells whether the caller needs a login: no token cached, or one that expires within the margin. Counts a
-     * cache hit or miss for the system.
+     * Returns the cache key of the system's token: the system name and a fingerprint of its credential settings,
+     * so a token obtained with other settings (another client, scope or secret) is never handed out.
      */
-    public boolean needsLogin(@Variable(BridgeNames.SYSTEM) String system,
-                              @Variable(BridgeNames.TOKEN) String tokenJson,
-                              @Variable(TOKEN_FOUND) Boolean found) {
-        boolean needed = stillNeedsLogin(system, tokenJson, found);
-        if (needed) {
-            stats.cacheMiss(system);
-        } else {
-            stats.cacheHit(system);
-        }
-        return needed;
+    public String cacheKey(@Variable(BridgeNames.SYSTEM) String system) {
+        return cacheKeys.computeIfAbsent(system, this::fingerprintedKey);
     }
 
-    /** The same check as {@link #needsLogin}, made again behind the login gate; it counts nothing. */
+    /**
+     * Tells whether the caller needs a login: no token cached, or one that expires within the margin. A usable
+     * token in its renewal window starts a background renewal. Counts a cache hit or miss.
+     *
+     * @throws LoginException at once, while the system waits after failed logins and has no usable token
+     */
+    public boolean needsLogin(@Variable(BridgeNames.SYSTEM) String system,
+                              @Variable(BridgeNames.TOKEN_KEY) String cacheKey,
+                              @Variable(BridgeNames.TOKEN) String tokenJson,
+                              @Variable(TOKEN_FOUND) Boolean found) {
+        Token token = cached(system, tokenJson, found);
+        Instant now = clock.instant();
+        Policy policy = policy(system);
+        if (token != null && token.usableAt(now, policy.margin)) {
+            stats.cacheHit(system);
+            if (policy.inRenewalWindow(token, now)) {
+                renewals.startIfIdle(system, cacheKey, token);
+            }
+            return false;
+        }
+        stats.cacheMiss(system);
+        logins.failIfWaiting(system);
+        return true;
+    }
+
+    /**
+     * The check made again behind the login gate, where another caller may just have logged in: a login is
+     * needed for an unusable token, and for a background renewal also for a token in its renewal window.
+     */
     public boolean stillNeedsLogin(@Variable(BridgeNames.SYSTEM) String system,
                                    @Variable(BridgeNames.TOKEN) String tokenJson,
-                                   @Variable(TOKEN_FOUND) Boolean found) {
-        if (!Boolean.TRUE.equals(found) || tokenJson == null || tokenJson.isBlank()) {
+                                   @Variable(TOKEN_FOUND) Boolean found,
+                                   @Variable(BridgeNames.RENEW) Boolean renew) {
+        Token token = cached(system, tokenJson, found);
+        Instant now = clock.instant();
+        Policy policy = policy(system);
+        if (token == null || !token.usableAt(now, policy.margin)) {
             return true;
         }
-        try {
-            return !Token.fromJson(tokenJson).usableAt(clock.instant(), margin(system));
-        } catch (BridgeException e) {
-            LOG.warn("{}: {}; logging in again", Logins.label(system), e.getMessage());
-            return true;
-        }
+        return Boolean.TRUE.equals(renew) && policy.inRenewalWindow(token, now);
+    }
+
+    /** Sets {@code Authorization} from the token in the exchange variable, leaving body and other headers. */
+    public void apply(Exchange exchange) {
+        String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
+        Token token = parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class));
+        exchange.getMessage().setHeader("Authorization", token.authorization());
+        LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
     }
 
     /** Removes the cache replies that {@code variableReceive} left as variables on the caller's exchange. */
@@ -79,28 +131,83 @@ public final class Tokens {
                 || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + "."));
     }
 
-    /** Sets {@code Authorization} from the token in the exchange variable, leaving body and other headers. */
-    public void apply(Exchange exchange) {
-        Token token = Token.fromJson(exchange.getVariable(BridgeNames.TOKEN, String.class));
-        exchange.getMessage().setHeader("Authorization", token.authorization());
-        LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
-    }
-
     /**
      * Drops the system's cached token after the system answered 401, but only when it is still the token that
      * was sent: another caller may have renewed it meanwhile, and that newer token must stay.
      */
     public void dropIfSent(@Variable(BridgeNames.SYSTEM) String system,
+                           @Variable(BridgeNames.TOKEN_KEY) String cacheKey,
                            @Variable(BridgeNames.TOKEN) String sentTokenJson) {
-        if (sentTokenJson != null && cache.asMap().remove(system, sentTokenJson)) {
+        if (sentTokenJson != null && cache.asMap().remove(cacheKey, sentTokenJson)) {
             stats.tokenDropped(system);
             LOG.info("{} rejected token {}: dropped it from the cache", Logins.label(system),
                     Token.fromJson(sentTokenJson).fingerprint());
         }
     }
 
-    private Duration margin(String system) {
-        Duration global = settings.globalDuration("auth.expiry-margin", DEFAULT_MARGIN);
-        return settings.duration(system, "auth.expiry-margin", global);
+    private Token cached(String system, String tokenJson, Boolean found) {
+        if (!Boolean.TRUE.equals(found) || tokenJson == null || tokenJson.isBlank()) {
+            return null;
+        }
+        try {
+            return parse(system, tokenJson);
+        } catch (BridgeException e) {
+            LOG.warn("{}: {}; logging in again", Logins.label(system), e.getMessage());
+            return null;
+        }
+    }
+
+    private Token parse(String system, String tokenJson) {
+        Parsed last = parsed.get(system);
+        if (last != null && last.json.equals(tokenJson)) {
+            return last.token;
+        }
+        Token token = Token.fromJson(tokenJson);
+        parsed.put(system, new Parsed(tokenJson, token));
+        return token;
+    }
+
+    /** Settings are read once per system: the hit path resolves no property. */
+    private Policy policy(String system) {
+        return policies.computeIfAbsent(system, key -> {
+            Duration global = settings.globalDuration("auth.expiry-margin", DEFAULT_MARGIN);
+            return new Policy(settings.duration(key, "auth.expiry-margin", global), renewalWindowPercent());
+        });
+    }
+
+    private int renewalWindowPercent() {
+        String value = settings.global("auth.renewal-window").orElse(DEFAULT_RENEWAL_WINDOW_PERCENT + "%");
+        String digits = value.endsWith("%") ? value.substring(0, value.length() - 1).trim() : value;
+        int percent = digits.matches("\\d{1,2}") ? Integer.parseInt(digits) : -1;
+        if (percent < 0) {
+            throw new BridgeException("Setting bridge.auth.renewal-window must be a percentage from 0% to 99%, "
+                    + "not '" + value + "'");
+        }
+        return percent;
+    }
+
+    private String fingerprintedKey(String system) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (String key : CREDENTIAL_SETTINGS) {
+                String value = settings.optional(system, key).orElse("");
+                digest.update((key + "=" + value + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            return system + ":" + HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
+    private record Parsed(String json, Token token) {
+    }
+
+    /** How close to its expiry a system's token may be used, and when its renewal starts. */
+    private record Policy(Duration margin, int renewalWindowPercent) {
+
+        boolean inRenewalWindow(Token token, Instant now) {
+            long lifetime = Duration.between(token.obtainedAt(), token.expiresAt()).toMillis();
+            return !now.isBefore(token.expiresAt().minusMillis(lifetime * renewalWindowPercent / 100));
+        }
     }
 }

@@ -135,8 +135,7 @@ class OAuth2ExpiryTest {
     }
 
     private String cachedToken() {
-        return bridge.template().requestBodyAndHeader("caffeine-cache:bridge-tokens?action=GET", null,
-                "CamelCaffeineKey", "crm", String.class);
+        return bridge.cachedToken("crm");
     }
 
     private Exchange authorise(String tokenUrl, Map<String, String> extra) {

@@ -118,7 +118,9 @@ class AuthorizedCallTest {
         assertThatThrownBy(this::erpCall)
                 .hasMessage("ERP login at " + systems.erp.url() + " answered a body that is not valid JSON "
                         + "(application/json)");
-        assertThat(erpCall()).as("the next call logs in normally").contains("\"result\"");
+        // The first retry waits up to the initial backoff of 1 s.
+        systems.clock.advance(Duration.ofSeconds(1));
+        assertThat(erpCall()).as("the next call after the backoff logs in normally").contains("\"result\"");
     }
 
     @Test

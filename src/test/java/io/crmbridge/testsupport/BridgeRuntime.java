@@ -1,6 +1,7 @@
 package io.crmbridge.testsupport;
 
 import io.crmbridge.BridgeNames;
+import io.crmbridge.auth.Tokens;
 import io.crmbridge.sync.PassSummary;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -44,6 +45,22 @@ public final class BridgeRuntime implements AutoCloseable {
     /** A producer template on the running context. */
     public ProducerTemplate template() {
         return template;
+    }
+
+    /** Returns the token JSON cached for a system, or null when there is none. */
+    public String cachedToken(String system) {
+        return template.requestBodyAndHeader("caffeine-cache:" + BridgeNames.TOKEN_CACHE + "?action=GET", null,
+                "CamelCaffeineKey", tokens().cacheKey(system), String.class);
+    }
+
+    /** Puts a value in the token cache under a system's key, as another writer of the shared cache could. */
+    public void cacheToken(String system, String value) {
+        template.sendBodyAndHeader("caffeine-cache:" + BridgeNames.TOKEN_CACHE + "?action=PUT", value,
+                "CamelCaffeineKey", tokens().cacheKey(system));
+    }
+
+    private Tokens tokens() {
+        return context().getRegistry().lookupByNameAndType("tokens", Tokens.class);
     }
 
     /** Runs one pass of every flow and returns its summary. */

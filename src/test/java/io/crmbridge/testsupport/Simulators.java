@@ -1,5 +1,6 @@
 package io.crmbridge.testsupport;
 
+import io.crmbridge.BridgeNames;
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 
 /**
  * The CRM and ERP simulators started on loopback for a test, sharing one {@link MutableClock} with the bridge,
@@ -61,9 +63,12 @@ public final class Simulators implements AutoCloseable {
                 .toMap();
     }
 
-    /** The registry beans that make the bridge read the shared test clock. */
+    /**
+     * The registry beans that make the bridge read the shared test clock and run token renewals on the calling
+     * thread, so a test sees a renewal's outcome as soon as the call that started it returns.
+     */
     public Map<String, Object> beans() {
-        return Map.of(io.crmbridge.BridgeNames.CLOCK, clock);
+        return Map.of(BridgeNames.CLOCK, clock, BridgeNames.RENEWAL_EXECUTOR, (Executor) Runnable::run);
     }
 
     /** The file the orders watermark is saved in. */
