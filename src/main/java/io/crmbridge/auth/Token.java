@@ -29,7 +29,8 @@ public record Token(String system, String kind, String scheme, String value, Ins
 
     /** Reads a token JSON as kept in the cache. */
     public static Token fromJson(String json) {
-        JsonNode node = Json.tryParse(json).orElseThrow(() -> new BridgeException("The token cache holds no valid JSON"));
+        JsonNode node = Json.tryParse(json)
+                .orElseThrow(() -> new BridgeException("The token cache holds no valid JSON"));
         try {
             return new Token(node.path("system").asText(), node.path("kind").asText(), node.path("scheme").asText(),
                     node.path("token").asText(), Instant.parse(node.path("expiresAt").asText()),
