@@ -8,6 +8,7 @@ import io.crmbridge.auth.Logins;
 import io.crmbridge.auth.OAuth2ClientCredentialsLogin;
 import io.crmbridge.auth.Tokens;
 import io.crmbridge.auth.TrytonSessionLogin;
+import io.crmbridge.observe.Observability;
 import io.crmbridge.remote.RemoteCalls;
 import io.crmbridge.remote.Replies;
 import io.crmbridge.sync.CrmClient;
@@ -52,6 +53,7 @@ public final class BridgeBeans implements CamelConfiguration {
         registry.bind("authStats", authStats);
         registry.bind("logins", logins);
         registry.bind("tokens", new Tokens(settings, clock, tokenCache, authStats));
+        Observability.install(context, clock, tokenCache, authStats);
         registry.bind("replies", new Replies());
 
         RemoteCalls calls = new RemoteCalls(context);
