@@ -9,6 +9,7 @@ import io.crmbridge.auth.OAuth2ClientCredentialsLogin;
 import io.crmbridge.auth.Renewals;
 import io.crmbridge.auth.Tokens;
 import io.crmbridge.auth.TrytonSessionLogin;
+import io.crmbridge.observe.Observability;
 import io.crmbridge.remote.RemoteCalls;
 import io.crmbridge.remote.Replies;
 import io.crmbridge.sync.CrmClient;
@@ -62,7 +63,9 @@ public final class BridgeBeans implements CamelConfiguration {
         Renewals renewals = new Renewals(context.createProducerTemplate(), renewalExecutor, logins);
         registry.bind("authStats", authStats);
         registry.bind("logins", logins);
-        registry.bind("tokens", new Tokens(settings, clock, tokenCache, authStats, logins, renewals));
+        Tokens tokens = new Tokens(settings, clock, tokenCache, authStats, logins, renewals);
+        registry.bind("tokens", tokens);
+        Observability.install(context, clock, tokenCache, tokens::cacheKey, authStats);
         registry.bind("replies", new Replies());
 
         RemoteCalls calls = new RemoteCalls(context);

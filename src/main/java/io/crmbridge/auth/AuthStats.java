@@ -21,11 +21,14 @@ public final class AuthStats {
         SystemStats stats = of(system);
         stats.logins.incrementAndGet();
         stats.expiresAt.set(expiresAt);
+        stats.lastLoginFailed = false;
     }
 
     /** Records a login that failed. */
     public void loginFailed(String system) {
-        of(system).loginFailures.incrementAndGet();
+        SystemStats stats = of(system);
+        stats.loginFailures.incrementAndGet();
+        stats.lastLoginFailed = true;
     }
 
     /** Records a caller served by a cached token. */
@@ -73,6 +76,11 @@ public final class AuthStats {
         return Optional.ofNullable(of(system).expiresAt.get());
     }
 
+    /** Tells whether the latest login to the system failed; {@code false} before the first login. */
+    public boolean lastLoginFailed(String system) {
+        return of(system).lastLoginFailed;
+    }
+
     private SystemStats of(String system) {
         return systems.computeIfAbsent(system, key -> new SystemStats());
     }
@@ -83,5 +91,6 @@ public final class AuthStats {
         private final AtomicLong cacheHits = new AtomicLong();
         private final AtomicLong cacheMisses = new AtomicLong();
         private final AtomicReference<Instant> expiresAt = new AtomicReference<>();
+        private volatile boolean lastLoginFailed;
     }
 }

@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
 
 import java.time.Clock;
 
@@ -28,6 +29,7 @@ public final class BridgeApplication {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
+                noServerForOnePass(support.getCamelContext().getPropertiesComponent());
                 simulators.startWhereUnconfigured(support.getCamelContext());
             }
 
@@ -46,14 +48,28 @@ public final class BridgeApplication {
         System.exit(onePass.requested ? onePass.status : status);
     }
 
+    /**
+     * Keeps the management HTTP server off for a one-pass run: it would exit before anyone scraped it, and a
+     * one-pass run next to a running bridge would find the port taken.
+     */
+    static void noServerForOnePass(PropertiesComponent properties) {
+        if (onePassRequested(properties)) {
+            properties.addOverrideProperty("camel.management.enabled", "false");
+        }
+    }
+
+    private static boolean onePassRequested(PropertiesComponent properties) {
+        return properties.resolveProperty("bridge.once").map(value -> Boolean.parseBoolean(value.trim()))
+                .orElse(false);
+    }
+
     /** Runs a single pass when {@code bridge.once=true}, then lets Camel Main stop. */
     private static final class OnePass {
         private volatile boolean requested;
         private volatile int status = 1;
 
         void runIfRequested(CamelContext context, Runnable completed) {
-            requested = context.getPropertiesComponent().resolveProperty("bridge.once")
-                    .map(value -> Boolean.parseBoolean(value.trim())).orElse(false);
+            requested = onePassRequested(context.getPropertiesComponent());
             if (!requested) {
                 return;
             }

@@ -33,6 +33,7 @@ class EmbeddedDefaultTest {
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeConfigure(BaseMainSupport support) {
+                BridgeApplication.noServerForOnePass(support.getCamelContext().getPropertiesComponent());
                 simulators.startWhereUnconfigured(support.getCamelContext());
             }
         });

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The bridge started on Camel Main exactly as in production (application.properties, YAML routes, beans), with
- * properties and beans replaced per test and the schedule off, so each test runs the passes it wants.
+ * properties and beans replaced per test and the schedule off, so each test runs the passes it wants. The
+ * management HTTP server stays off unless a test sets {@code bridge.observe.enabled=true}.
  */
 public final class BridgeRuntime implements AutoCloseable {
 
@@ -27,6 +28,7 @@ public final class BridgeRuntime implements AutoCloseable {
     public static BridgeRuntime start(Map<String, String> properties, Map<String, Object> beans) {
         Main main = new Main(BridgeRuntime.class);
         main.addOverrideProperty("bridge.once", "true");
+        main.addOverrideProperty("bridge.observe.enabled", "false");
         properties.forEach(main::addOverrideProperty);
         beans.forEach(main::bind);
         try {

@@ -1,0 +1,58 @@
+package io.crmbridge.observe;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import io.crmbridge.auth.AuthStats;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RuntimeCamelException;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Adds, for every configured system, the login metrics, a readiness health check and the JMX token operations
+ * to a Camel context. It needs no Camel Main: metrics go to whichever Micrometer registry the runtime binds.
+ */
+public final class Observability {
+
+    private Observability() {
+    }
+
+    /** Installs metrics, health checks and the JMX token operations; call it before the context starts. */
+    public static void install(CamelContext context, Clock clock, Cache<String, String> tokenCache,
+                               Function<String, String> cacheKeys, AuthStats stats) {
+        List<String> systems = configuredSystems(context);
+        for (String system : systems) {
+            context.getRegistry().bind(TokenHealthCheck.idOf(system),
+                    new TokenHealthCheck(context, system, clock, stats));
+        }
+        try {
+            context.addStartupListener(new AuthMetrics(systems, clock, stats));
+            TokenAdmin tokenAdmin = new TokenAdmin(context.getName(), systems, clock, tokenCache, cacheKeys,
+                    stats);
+            context.addService(tokenAdmin, true, true);
+        } catch (Exception e) {
+            throw new RuntimeCamelException("Could not set up the bridge's metrics and JMX operations", e);
+        }
+    }
+
+    /** Returns {@code crm}, {@code erp} and every other system named in a {@code bridge.<system>.auth.kind}. */
+    static List<String> configuredSystems(CamelContext context) {
+        TreeSet<String> others = new TreeSet<>();
+        context.getPropertiesComponent()
+                .loadProperties(key -> key.startsWith("bridge.") && key.endsWith(".auth.kind"))
+                .stringPropertyNames()
+                .forEach(key -> {
+                    String[] parts = key.split("\\.");
+                    if (parts.length == 4) {
+                        others.add(parts[1]);
+                    }
+                });
+        others.removeAll(List.of("crm", "erp"));
+        List<String> systems = new ArrayList<>(List.of("crm", "erp"));
+        systems.addAll(others);
+        return List.copyOf(systems);
+    }
+}
