@@ -2,7 +2,10 @@ package io.crmbridge;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.crmbridge.auth.ApiKeyLogin;
 import io.crmbridge.auth.AuthStats;
+import io.crmbridge.auth.CreatioFormsLogin;
+import io.crmbridge.auth.JsonSessionLogin;
 import io.crmbridge.auth.LoginTransport;
 import io.crmbridge.auth.Logins;
 import io.crmbridge.auth.OAuth2ClientCredentialsLogin;
@@ -48,7 +51,8 @@ public final class BridgeBeans implements CamelConfiguration {
 
         AuthStats authStats = new AuthStats();
         Logins logins = new Logins(settings, new LoginTransport(context), clock,
-                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()), authStats);
+                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin(), new CreatioFormsLogin(),
+                        new JsonSessionLogin(), new ApiKeyLogin()), authStats);
         registry.bind("authStats", authStats);
         registry.bind("logins", logins);
         registry.bind("tokens", new Tokens(settings, clock, tokenCache, authStats));

@@ -13,7 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Decides whether a cached token can still be used, and puts it on the exchange as {@code Authorization}.
+ * Decides whether a cached token can still be used, and puts its headers (such as {@code Authorization}) on the
+ * exchange.
  *
  * <p>A token expiring within {@code bridge.auth.expiry-margin} (default 60 s; per system
  * {@code bridge.<system>.auth.expiry-margin}) counts as expired, so no call leaves with a token that dies
@@ -79,11 +80,19 @@ public final class Tokens {
                 || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + "."));
     }
 
-    /** Sets {@code Authorization} from the token in the exchange variable, leaving body and other headers. */
+    /** Sets every header of the token in the exchange variable, leaving body and other headers. */
     public void apply(Exchange exchange) {
         Token token = Token.fromJson(exchange.getVariable(BridgeNames.TOKEN, String.class));
-        exchange.getMessage().setHeader("Authorization", token.authorization());
+        token.headers().forEach(exchange.getMessage()::setHeader);
         LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
+    }
+
+    /** Removes the headers that {@link #apply} set, so no credential stays on the message after the call. */
+    public void strip(Exchange exchange) {
+        String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
+        if (tokenJson != null) {
+            Token.fromJson(tokenJson).headers().keySet().forEach(exchange.getMessage()::removeHeader);
+        }
     }
 
     /**
