@@ -2,7 +2,10 @@ package io.crmbridge;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.crmbridge.auth.ApiKeyLogin;
 import io.crmbridge.auth.AuthStats;
+import io.crmbridge.auth.CreatioFormsLogin;
+import io.crmbridge.auth.JsonSessionLogin;
 import io.crmbridge.auth.LoginTransport;
 import io.crmbridge.auth.Logins;
 import io.crmbridge.auth.OAuth2ClientCredentialsLogin;
@@ -56,8 +59,8 @@ public final class BridgeBeans implements CamelConfiguration {
 
         AuthStats authStats = new AuthStats();
         Logins logins = new Logins(settings, new LoginTransport(context, clock), clock,
-                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin()), authStats,
-                RandomGenerator.getDefault());
+                List.of(new OAuth2ClientCredentialsLogin(), new TrytonSessionLogin(), new CreatioFormsLogin(),
+                        new JsonSessionLogin(), new ApiKeyLogin()), authStats, RandomGenerator.getDefault());
         Executor renewalExecutor = existing(registry, BridgeNames.RENEWAL_EXECUTOR, Executor.class,
                 () -> context.getExecutorServiceManager().newSingleThreadExecutor(this, "bridge-token-renewal"));
         Renewals renewals = new Renewals(context.createProducerTemplate(), renewalExecutor, logins);

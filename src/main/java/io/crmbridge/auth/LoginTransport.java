@@ -32,13 +32,14 @@ public final class LoginTransport {
     }
 
     /**
-     * POSTs a body to a login URL and returns what the server answered, whatever the status.
+     * POSTs a body to a login URL and returns what the server answered, whatever the status, with the server's
+     * response headers (such as {@code Set-Cookie}) and none of the request's.
      *
      * @throws LoginException when the server cannot be reached or does not answer in time, or answered 429 or 503
      *                        with a {@code Retry-After}, which the exception carries
      */
     public HttpReply post(String system, String url, String contentType, String body, Map<String, String> headers) {
-        Exchange exchange = template.request(HttpCalls.endpointFor(url), request -> {
+        Exchange exchange = template.request(HttpCalls.loginEndpointFor(url), request -> {
             request.getMessage().setHeader(Exchange.HTTP_URI, url);
             request.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
             request.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);

@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decides whether a cached token can still be used, and puts it on the exchange.
+ * Decides whether a cached token can still be used, and puts its headers (such as {@code Authorization}) on the
+ * exchange.
  *
  * <p>A token expiring within {@code bridge.auth.expiry-margin} (default 60 s; per system
  * {@code bridge.<system>.auth.expiry-margin}) counts as expired, so no call leaves with a token that dies
@@ -117,18 +118,29 @@ public final class Tokens {
         return Boolean.TRUE.equals(renew) && policy.inRenewalWindow(token, now);
     }
 
-    /** Sets {@code Authorization} from the token in the exchange variable, leaving body and other headers. */
+    /** Sets every header of the token in the exchange variable, leaving body and other headers. */
     public void apply(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
         Token token = parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class));
-        exchange.getMessage().setHeader("Authorization", token.authorization());
-        LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
+        token.headers().forEach(exchange.getMessage()::setHeader);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
+        }
     }
 
     /** Removes the cache replies that {@code variableReceive} left as variables on the caller's exchange. */
     public void tidy(Exchange exchange) {
         exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
                 || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + "."));
+    }
+
+    /** Removes the headers that {@link #apply} set, so no credential stays on the message after the call. */
+    public void strip(Exchange exchange) {
+        String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
+        if (tokenJson != null) {
+            String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
+            parse(system, tokenJson).headers().keySet().forEach(exchange.getMessage()::removeHeader);
+        }
     }
 
     /**

@@ -12,12 +12,18 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Small helpers for the camel-http calls the bridge makes: endpoint choice, reply decoding and error wording.
  */
 public final class HttpCalls {
+
+    private static final String NO_COOKIE_STORE = "&cookieStore=#class:org.apache.camel.component.http.NoopCookieStore";
 
     private HttpCalls() {
     }
@@ -25,6 +31,9 @@ public final class HttpCalls {
     /**
      * Returns the camel-http endpoint to send a URL to: one endpoint per scheme, host and port, with the full
      * URL given per call in {@link Exchange#HTTP_URI} and non-2xx replies returned rather than thrown.
+     *
+     * <p>The endpoint keeps no cookies: a cookie is sent only when the cached token holds it, never replayed by
+     * the HTTP client from an earlier answer of the same host.
      */
     public static String endpointFor(String url) {
         URI uri = URI.create(url);
@@ -33,15 +42,29 @@ public final class HttpCalls {
             throw new IllegalArgumentException("Not an absolute http(s) URL: " + url);
         }
         return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + authority
-                + "?throwExceptionOnFailure=false&followRedirects=false";
+                + "?throwExceptionOnFailure=false&followRedirects=false" + NO_COOKIE_STORE;
     }
 
-    /** Reads status, content type and body text of a camel-http reply. */
+    /**
+     * Returns the endpoint for a login request: as {@link #endpointFor}, but its reply carries the server's
+     * headers only, not the request's, so the credentials sent never appear among the reply headers.
+     */
+    public static String loginEndpointFor(String url) {
+        return endpointFor(url) + "&copyHeaders=false";
+    }
+
+    /** Reads status, content type, body text and the server's headers (not Camel's) of a camel-http reply. */
     public static HttpReply replyOf(Message message) {
         Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String contentType = message.getHeader(Exchange.CONTENT_TYPE, "", String.class);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        message.getHeaders().forEach((name, value) -> {
+            if (!name.regionMatches(true, 0, "Camel", 0, "Camel".length()) && value != null) {
+                headers.put(name, valuesOf(value));
+            }
+        });
         return new HttpReply(status == null ? 0 : status, contentType, bodyText(message.getBody(byte[].class),
-                contentType));
+                contentType), headers);
     }
 
     /** Decodes a body with the charset named in its content type, UTF-8 when none is named. */
@@ -68,6 +91,16 @@ public final class HttpCalls {
             cause = cause.getCause();
         }
         return "network error (" + error.getClass().getSimpleName() + ")";
+    }
+
+    /** camel-http gathers a repeated response header, such as {@code Set-Cookie}, into a list. */
+    private static List<String> valuesOf(Object value) {
+        if (value instanceof Iterable<?> values) {
+            List<String> all = new ArrayList<>();
+            values.forEach(each -> all.add(String.valueOf(each)));
+            return all;
+        }
+        return List.of(String.valueOf(value));
     }
 
     private static Charset charsetOf(String contentType) {

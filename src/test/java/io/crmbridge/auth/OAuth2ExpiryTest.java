@@ -10,11 +10,17 @@ import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -22,6 +28,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Where the expiry of a client-credentials token comes from, and which token answers are refused. */
 class OAuth2ExpiryTest {
@@ -112,6 +119,90 @@ class OAuth2ExpiryTest {
         assertThat(authorise(tokenUrl(), Map.of()).getException())
                 .hasMessage("CRM login at " + tokenUrl() + " answered HTTP 200 without a JSON body (text/html); "
                         + "check bridge.crm.auth.token-url");
+    }
+
+    static Stream<Arguments> answersWithExpiry() {
+        String jwt = jwt("{\"sub\":\"bridge\",\"exp\":" + START.plusSeconds(400).getEpochSecond() + "}");
+        return Stream.of(
+                arguments("expires_in as a number", "\"expires_in\":120", START.plusSeconds(120)),
+                arguments("expires_in as a numeric string", "\"expires_in\":\"120\"", START.plusSeconds(120)),
+                arguments("expires_in before expires_at", "\"expires_in\":60,\"expires_at\":\"2026-12-04T09:00:00Z\"",
+                        START.plusSeconds(60)),
+                arguments("expires_at in ISO-8601", "\"expires_at\":\"2026-12-04T08:10:00Z\"",
+                        START.plus(Duration.ofMinutes(10))),
+                arguments("expires_at in ISO-8601 with an offset", "\"expires_at\":\"2026-12-04T09:10:00+01:00\"",
+                        START.plus(Duration.ofMinutes(10))),
+                arguments("expires_at in epoch seconds", "\"expires_at\":" + START.plusSeconds(600).getEpochSecond(),
+                        START.plusSeconds(600)),
+                arguments("expires_at in epoch seconds as a string",
+                        "\"expires_at\":\"" + START.plusSeconds(600).getEpochSecond() + "\"", START.plusSeconds(600)),
+                arguments("expires_at in epoch milliseconds",
+                        "\"expires_at\":" + START.plusSeconds(700).toEpochMilli(), START.plusSeconds(700)),
+                arguments("expires_at before the JWT exp", "\"access_token\":\"" + jwt + "\",\"expires_at\":"
+                        + START.plusSeconds(600).getEpochSecond(), START.plusSeconds(600)),
+                arguments("the JWT exp", "\"access_token\":\"" + jwt + "\"", START.plusSeconds(400)),
+                arguments("issued_at in epoch seconds plus the default lifetime",
+                        "\"issued_at\":" + START.minusSeconds(300).getEpochSecond(),
+                        START.plus(Duration.ofMinutes(15))),
+                arguments("issued_at in ISO-8601 plus the default lifetime", "\"issued_at\":\"2026-12-04T07:55:00Z\"",
+                        START.plus(Duration.ofMinutes(15))),
+                arguments("nothing: the default lifetime from now", "\"scope\":\"api\"",
+                        START.plus(Duration.ofMinutes(20))));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answersWithExpiry")
+    void expiry_isTakenFromTheAnswer_inTheDocumentedOrder(String source, String fields, Instant expected) {
+        tokenAnswer(200, answerWith(fields));
+
+        Token token = login(tokenUrl(), Map.of("bridge.crm.auth.default-lifetime", "20m"));
+
+        assertThat(token.expiresAt()).as("expiry from " + source).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> answersWithUnusableExpiry() {
+        return Stream.of(
+                arguments("\"expires_in\":-5", "answered expires_in -5, which is not a positive number of seconds"),
+                arguments("\"expires_in\":\"soon\"", "answered an unreadable expires_in"),
+                arguments("\"expires_at\":\"2026-12-04T07:00:00Z\"", "answered expires_at 2026-12-04T07:00:00Z, "
+                        + "which is not after the time of the login (2026-12-04T08:00:00Z)"),
+                arguments("\"expires_at\":" + START.getEpochSecond(), "answered expires_at 2026-12-04T08:00:00Z, "
+                        + "which is not after the time of the login"),
+                arguments("\"expires_at\":\"tomorrow\"", "answered an unreadable expires_at; it must be ISO-8601"),
+                arguments("\"expires_at\":true", "answered an unreadable expires_at"),
+                arguments("\"access_token\":\"" + jwt("{\"exp\":" + START.minusSeconds(1).getEpochSecond() + "}")
+                        + "\"", "answered a JWT whose exp claim is 2026-12-04T07:59:59Z, which is not after"),
+                arguments("\"access_token\":\"" + jwt("{\"exp\":\"later\"}") + "\"",
+                        "answered a JWT with an unreadable exp claim"),
+                arguments("\"issued_at\":\"2026-12-04T06:00:00Z\"", "answered issued_at 2026-12-04T06:00:00Z; with "
+                        + "bridge.crm.auth.default-lifetime PT20M the token ends at 2026-12-04T06:20:00Z, which is not "
+                        + "after"),
+                arguments("\"issued_at\":\"yesterday\"", "answered an unreadable issued_at"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("answersWithUnusableExpiry")
+    void unusableExpiry_failsTheLoginNamingTheField_andNothingIsCached(String fields, String message) {
+        tokenAnswer(200, answerWith(fields));
+
+        Exchange result = authorise(tokenUrl(), Map.of("bridge.crm.auth.default-lifetime", "20m"));
+
+        assertThat(result.getException()).isInstanceOf(LoginException.class)
+                .hasMessageStartingWith("CRM login at " + tokenUrl() + " ").hasMessageContaining(message);
+        assertThat(cachedToken()).as("cached token").isNull();
+    }
+
+    /** A token answer with the given fields, and an opaque access token unless they bring one. */
+    private static String answerWith(String fields) {
+        String token = fields.contains("\"access_token\"") ? "" : "\"access_token\":\"opaque-value\",";
+        return "{\"token_type\":\"Bearer\"," + token + fields + "}";
+    }
+
+    /** An unsigned JWT: the bridge reads its claims without verifying them. */
+    private static String jwt(String claims) {
+        Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
+        return encoder.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + encoder.encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
     }
 
     private void tokenAnswer(int status, String json) {
