@@ -1,5 +1,6 @@
 package io.crmbridge;
 
+import io.crmbridge.logging.LogSecrets;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
@@ -22,9 +23,17 @@ public final class SystemSettings {
         this.properties = context.getPropertiesComponent();
     }
 
-    /** Returns a bridge-wide setting such as {@code bridge.auth.expiry-margin}, if set and not blank. */
+    /**
+     * Returns a bridge-wide setting such as {@code bridge.auth.expiry-margin}, if set and not blank; the value
+     * of a {@linkplain LogSecrets#isSecretKey secret setting} is registered so that logs mask it.
+     */
     public Optional<String> global(String key) {
-        return properties.resolveProperty("bridge." + key).map(String::trim).filter(value -> !value.isEmpty());
+        Optional<String> value = properties.resolveProperty("bridge." + key).map(String::trim)
+                .filter(text -> !text.isEmpty());
+        if (LogSecrets.isSecretKey(key)) {
+            value.ifPresent(secret -> LogSecrets.addSecret(key, secret));
+        }
+        return value;
     }
 
     /** Returns a setting of a system, if set and not blank. */

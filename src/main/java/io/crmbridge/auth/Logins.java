@@ -3,6 +3,7 @@ package io.crmbridge.auth;
 import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.SystemSettings;
+import io.crmbridge.logging.LogSecrets;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +94,7 @@ public final class Logins {
             stats.loginFailed(system);
             throw e;
         }
+        LogSecrets.addToken(token);
         backoff(system).succeeded();
         stats.loginSucceeded(system, token.expiresAt());
         LOG.info("{} login #{} ({}) obtained token {} valid until {}", label(system), stats.logins(system), kindName,
