@@ -6,6 +6,7 @@ import io.crmbridge.SystemSettings;
 import io.crmbridge.remote.HttpReply;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,9 +46,16 @@ final class LoginAnswers {
         }
     }
 
-    /** Turns an amount of seconds, possibly with a fraction, into a duration. */
+    /**
+     * Turns an amount of seconds, possibly with a fraction, into a duration; an amount too large for a duration
+     * becomes a thousand years, which the login's lifetime check then refuses.
+     */
     static Duration seconds(BigDecimal seconds) {
-        return Duration.ofMillis(seconds.movePointRight(3).longValue());
+        try {
+            return Duration.ofMillis(seconds.movePointRight(3).setScale(0, RoundingMode.DOWN).longValueExact());
+        } catch (ArithmeticException tooLarge) {
+            return Duration.ofDays(366_000);
+        }
     }
 
     /**

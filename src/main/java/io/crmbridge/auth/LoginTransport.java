@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 public final class LoginTransport {
 
+    /** A day: a longer Retry-After is taken as a day, so a silly value cannot stop logins for good. */
+    private static final long LONGEST_RETRY_AFTER = 86_400;
+
     private final ProducerTemplate template;
     private final Clock clock;
 
@@ -70,11 +73,18 @@ public final class LoginTransport {
         }
         try {
             long seconds = Long.parseLong(header.trim());
-            return seconds > 0 ? Optional.of(Duration.ofSeconds(seconds)) : Optional.empty();
+            return seconds > 0 ? Optional.of(Duration.ofSeconds(Math.min(seconds, LONGEST_RETRY_AFTER)))
+                    : Optional.empty();
         } catch (NumberFormatException notSeconds) {
+            if (header.trim().matches("\\d+")) {
+                return Optional.of(Duration.ofSeconds(LONGEST_RETRY_AFTER));
+            }
             try {
                 Instant until = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
                 Duration wait = Duration.between(clock.instant(), until);
+                if (wait.toSeconds() > LONGEST_RETRY_AFTER) {
+                    wait = Duration.ofSeconds(LONGEST_RETRY_AFTER);
+                }
                 return wait.isNegative() || wait.isZero() ? Optional.empty() : Optional.of(wait);
             } catch (DateTimeParseException notDate) {
                 return Optional.empty();

@@ -38,6 +38,7 @@ public final class Logins {
     private static final Duration DEFAULT_LOGIN_WAIT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_RETRY_INITIAL_DELAY = Duration.ofSeconds(1);
     private static final Duration DEFAULT_RETRY_MAX_DELAY = Duration.ofMinutes(5);
+    private static final Duration LONGEST_LIFETIME = Duration.ofDays(3660);
 
     private final SystemSettings settings;
     private final LoginTransport transport;
@@ -87,7 +88,7 @@ public final class Logins {
         failIfWaiting(system);
         Token token;
         try {
-            token = kind.login(system, settings, transport, clock);
+            token = checkedLifetime(kind.login(system, settings, transport, clock));
         } catch (RuntimeException e) {
             Optional<Duration> retryAfter = e instanceof LoginException login ? login.retryAfter() : Optional.empty();
             backoff(system).failed(clock.instant(), BridgeException.describe(e), retryAfter);
@@ -100,6 +101,17 @@ public final class Logins {
         LOG.info("{} login #{} ({}) obtained token {} valid until {}", label(system), stats.logins(system), kindName,
                 token.fingerprint(), token.expiresAt());
         return token.toJson();
+    }
+
+    /** Refuses a token that is expired on arrival, or whose expiry lies further out than any real one would. */
+    private static Token checkedLifetime(Token token) {
+        boolean endless = token.expiresAt().equals(Token.NEVER);
+        if (!token.expiresAt().isAfter(token.obtainedAt())
+                || !endless && token.expiresAt().isAfter(token.obtainedAt().plus(LONGEST_LIFETIME))) {
+            throw new LoginException(label(token.system()) + " login answered a token whose expiry "
+                    + token.expiresAt() + " cannot be used: check the expiry the login endpoint sends");
+        }
+        return token;
     }
 
     /** Returns when the next login to the system may be tried, if it is waiting after a failed login. */

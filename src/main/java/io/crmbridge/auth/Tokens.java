@@ -24,10 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Decides whether a cached token can still be used, and puts its headers (such as {@code Authorization}) on the
  * exchange.
  *
- * <p>A token expiring within {@code bridge.auth.expiry-margin} (default 60 s; per system
- * {@code bridge.<system>.auth.expiry-margin}) counts as expired, so no call leaves with a token that dies
- * on the way. A token in the last {@code bridge.auth.renewal-window} of its life (default 20 %) is still used,
- * and a background renewal replaces it before anyone has to wait for a login.
+ * <p>A token expiring within {@code bridge.auth.expiry-margin} (default 60 s, at most a quarter of its lifetime;
+ * per system {@code bridge.<system>.auth.expiry-margin}) counts as expired, so no call leaves with a token that
+ * dies on the way. A token in the last {@code bridge.auth.renewal-window} of the time it can be used (default
+ * 20 %) is still used, and a background renewal replaces it before anyone has to wait for a login.
  */
 public final class Tokens {
 
@@ -89,7 +89,7 @@ public final class Tokens {
         Token token = cached(system, tokenJson, found);
         Instant now = clock.instant();
         Policy policy = policy(system);
-        if (token != null && token.usableAt(now, policy.margin)) {
+        if (token != null && policy.usable(token, now)) {
             stats.cacheHit(system);
             if (policy.inRenewalWindow(token, now)) {
                 renewals.startIfIdle(system, cacheKey, token);
@@ -112,7 +112,7 @@ public final class Tokens {
         Token token = cached(system, tokenJson, found);
         Instant now = clock.instant();
         Policy policy = policy(system);
-        if (token == null || !token.usableAt(now, policy.margin)) {
+        if (token == null || !policy.usable(token, now)) {
             return true;
         }
         return Boolean.TRUE.equals(renew) && policy.inRenewalWindow(token, now);
@@ -134,12 +134,20 @@ public final class Tokens {
                 || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + "."));
     }
 
-    /** Removes the headers that {@link #apply} set, so no credential stays on the message after the call. */
+    /**
+     * Removes the headers that {@link #apply} set and the token variable, so no credential stays on the exchange
+     * after the call.
+     */
     public void strip(Exchange exchange) {
         String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
         if (tokenJson != null) {
             String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
-            parse(system, tokenJson).headers().keySet().forEach(exchange.getMessage()::removeHeader);
+            try {
+                parse(system, tokenJson).headers().keySet().forEach(exchange.getMessage()::removeHeader);
+            } catch (BridgeException unreadable) {
+                exchange.getMessage().removeHeader("Authorization");
+            }
+            exchange.removeVariable(BridgeNames.TOKEN);
         }
     }
 
@@ -214,12 +222,28 @@ public final class Tokens {
     private record Parsed(String json, Token token) {
     }
 
-    /** How close to its expiry a system's token may be used, and when its renewal starts. */
+    /**
+     * How close to its expiry a system's token may be used, and when its renewal starts.
+     *
+     * <p>The margin is at most a quarter of the token's lifetime, so a short-lived token is still used for most
+     * of its life instead of causing a login per call. The renewal window is the last part of the time the token
+     * can be used, so the renewal starts while callers still have a usable token.
+     */
     private record Policy(Duration margin, int renewalWindowPercent) {
 
+        boolean usable(Token token, Instant now) {
+            return now.isBefore(usableUntil(token));
+        }
+
         boolean inRenewalWindow(Token token, Instant now) {
-            long lifetime = Duration.between(token.obtainedAt(), token.expiresAt()).toMillis();
-            return !now.isBefore(token.expiresAt().minusMillis(lifetime * renewalWindowPercent / 100));
+            Instant usableUntil = usableUntil(token);
+            long usable = Duration.between(token.obtainedAt(), usableUntil).toMillis();
+            return !now.isBefore(usableUntil.minusMillis(usable / 100 * renewalWindowPercent));
+        }
+
+        private Instant usableUntil(Token token) {
+            Duration quarter = Duration.between(token.obtainedAt(), token.expiresAt()).dividedBy(4);
+            return token.expiresAt().minus(margin.compareTo(quarter) > 0 ? quarter : margin);
         }
     }
 }

@@ -8,7 +8,10 @@ import org.apache.camel.RuntimeCamelException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Function;
 
 /**
@@ -16,6 +19,8 @@ import java.util.function.Function;
  * to a Camel context. It needs no Camel Main: metrics go to whichever Micrometer registry the runtime binds.
  */
 public final class Observability {
+
+    private static final Pattern ENV_KIND = Pattern.compile("BRIDGE_([A-Z0-9]+)_AUTH_KIND");
 
     private Observability() {
     }
@@ -50,6 +55,19 @@ public final class Observability {
                         others.add(parts[1]);
                     }
                 });
+        // Settings may come from the environment or system properties, which loadProperties does not list.
+        System.getenv().keySet().forEach(name -> {
+            Matcher matcher = ENV_KIND.matcher(name);
+            if (matcher.matches()) {
+                others.add(matcher.group(1).toLowerCase(Locale.ROOT));
+            }
+        });
+        System.getProperties().stringPropertyNames().forEach(key -> {
+            String[] parts = key.split("\\.");
+            if (parts.length == 4 && key.startsWith("bridge.") && key.endsWith(".auth.kind")) {
+                others.add(parts[1]);
+            }
+        });
         others.removeAll(List.of("crm", "erp"));
         List<String> systems = new ArrayList<>(List.of("crm", "erp"));
         systems.addAll(others);

@@ -138,7 +138,7 @@ class KeycloakTokenTest {
                 .isAfter(stopping);
         assertThat(failure.error()).as("error of a call while Keycloak is down")
                 .isInstanceOf(LoginException.class)
-                .hasMessageStartingWith("CRM login")
+                .hasMessageStartingWith("CRM ")
                 .hasMessageContaining(keycloak.tokenUrl())
                 .hasMessageContaining("connection refused");
         List<Use> uses = crm.uses();

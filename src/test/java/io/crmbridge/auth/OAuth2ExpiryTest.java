@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -189,6 +190,20 @@ class OAuth2ExpiryTest {
 
         assertThat(result.getException()).isInstanceOf(LoginException.class)
                 .hasMessageStartingWith("CRM login at " + tokenUrl() + " ").hasMessageContaining(message);
+        assertThat(cachedToken()).as("cached token").isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"\"expires_in\":9223372036854776", "\"expires_in\":1e30", "\"expires_in\":0.0004"})
+    void expiryOutOfAnyRealRange_failsTheLogin_andNothingIsCached(String fields) {
+        // Too large for a date, centuries away, or over before it can be used: each would mean a login per call.
+        tokenAnswer(200, answerWith(fields));
+
+        Exchange result = authorise(tokenUrl(), Map.of());
+
+        assertThat(result.getException()).isInstanceOf(LoginException.class)
+                .hasMessageStartingWith("CRM login answered a token whose expiry ")
+                .hasMessageEndingWith("cannot be used: check the expiry the login endpoint sends");
         assertThat(cachedToken()).as("cached token").isNull();
     }
 

@@ -113,6 +113,34 @@ class TokenRenewalTest {
     }
 
     @Test
+    void marginLongerThanTheTokenLifetime_stillReusesTheToken() {
+        // 30 s tokens with a 60 s margin would otherwise be expired on arrival and cost a login per call.
+        startSimulators(Map.of("bridge.auth.expiry-margin", "60s"));
+        String first = credential("crm");
+        systems.clock.advance(Duration.ofSeconds(15));
+
+        assertThat(credential("crm")).as("credential 15 s later").isEqualTo(first);
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
+    }
+
+    @Test
+    void absurdRetryAfter_isCappedAtADay_andTheEndpointIsNotCalledAgain() {
+        MutableClock clock = new MutableClock(Simulators.START);
+        tokenServer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        tokenServer.start();
+        tokenServer.stubFor(post(urlEqualTo("/connect/token")).willReturn(aResponse().withStatus(503)
+                .withHeader("Retry-After", "99999999999999999")));
+        String tokenUrl = "http://127.0.0.1:" + tokenServer.port() + "/connect/token";
+        bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
+                .crm("http://127.0.0.1:9", tokenUrl, "c", "s").toMap(), Map.of(BridgeNames.CLOCK, clock));
+
+        assertThat(authorise("crm").getException()).hasMessageEndingWith("asked not to be called again for 86400 s");
+        assertThat(authorise("crm").getException()).hasMessageContaining("next attempt after "
+                + Simulators.START.plus(Duration.ofDays(1)));
+        tokenServer.verify(1, postRequestedFor(urlEqualTo("/connect/token")));
+    }
+
+    @Test
     void unreachableLoginEndpoint_isReportedAsConnectionRefused_notAsExpiry() {
         bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
                 .crm("http://127.0.0.1:9", "http://127.0.0.1:9/connect/token", "c", "s").toMap(), Map.of());

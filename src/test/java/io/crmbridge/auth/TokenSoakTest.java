@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many callers through {@link RemoteCalls} to both simulators while the shared clock crosses several credential
- * lifetimes: what a user sees is one login per lifetime per system and no request refused for an expired credential.
+ * lifetimes: what a user sees is one login per renewal period per system and no request refused for an expired
+ * credential.
  */
 class TokenSoakTest {
 
@@ -56,13 +57,14 @@ class TokenSoakTest {
     void sixtyFourCallers_acrossFourLifetimes_logInOncePerLifetime_andSendNoExpiredCredential() throws Exception {
         runCallersWhileTimePasses(LIFETIME.multipliedBy(LIFETIMES).minus(STEP));
 
-        // The clock ends one step short of the fifth lifetime. Every rule that renews a token between 80 % of its
-        // life and its end (the 5 s margin renews at 25 s, a background renewal at 24 s) then logs in at the start
-        // and once in each of the four lifetimes; a login per caller or per step would show as many more.
+        // The clock ends one step short of the fifth lifetime. A token is usable until its 5 s margin (25 s) and
+        // renewed in the last 20 % of that, from 20 s: a login at the start, then one per 20 to 25 s, so 5 or 6
+        // logins in all; a login per caller or per step would show as many more.
+        int mostLogins = 1 + (int) (LIFETIME.multipliedBy(LIFETIMES).minus(STEP).toSeconds() / 20);
         assertThat(systems.crm.tokensIssued()).as("CRM logins over %d lifetimes", LIFETIMES)
-                .isEqualTo(LIFETIMES + 1);
+                .isBetween(LIFETIMES + 1, mostLogins);
         assertThat(systems.erp.logins()).as("ERP logins over %d lifetimes", LIFETIMES)
-                .isEqualTo(LIFETIMES + 1);
+                .isBetween(LIFETIMES + 1, mostLogins);
         assertThat(systems.crm.expiredTokenRejections()).as("CRM requests refused for an expired token")
                 .isZero();
         assertThat(systems.erp.expiredSessionRejections()).as("ERP requests refused for an expired session")

@@ -158,6 +158,20 @@ class ObservabilityTest {
     }
 
     @Test
+    void systemNamedOnlyByASystemProperty_getsItsMetricsAndHealthCheck() {
+        // Settings from -D or the environment are not in the properties files that Camel can list.
+        System.setProperty("bridge.archive.auth.kind", "api-key");
+        try {
+            systems = Simulators.start(folder);
+            startBridge(Map.of());
+
+            assertThat(Observability.configuredSystems(bridge.context())).contains("crm", "erp", "archive");
+        } finally {
+            System.clearProperty("bridge.archive.auth.kind");
+        }
+    }
+
+    @Test
     void stoppedBridge_leavesNoMBeanBehind() throws Exception {
         // Tests, and a runtime that restarts the bridge, start it again in the same JVM under the same name.
         systems = Simulators.start(folder);
