@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,8 +90,13 @@ final class EmbeddedSimulators implements AutoCloseable {
                     CREDENTIAL_LIFETIME.toSeconds());
         }
         if (crm != null || erp != null) {
-            if (unset(properties, "bridge.auth.expiry-margin")) {
-                overrides.put("bridge.auth.expiry-margin", "3s");
+            // Only the simulated systems get the short margin that fits their 30 s credentials.
+            for (String system : List.of("crm", "erp")) {
+                boolean simulated = system.equals("crm") ? crm != null : erp != null;
+                if (simulated && unset(properties, "bridge.auth.expiry-margin")
+                        && unset(properties, "bridge." + system + ".auth.expiry-margin")) {
+                    overrides.put("bridge." + system + ".auth.expiry-margin", "3s");
+                }
             }
             overrides.put("bridge.orders.watermark-file", freshWatermarkFile().toString());
             overrides.forEach(properties::addOverrideProperty);
