@@ -14,6 +14,12 @@ public final class BridgeNames {
     /** Variable holding the token cache key: the system and a fingerprint of its credential settings. */
     public static final String TOKEN_KEY = "bridgeTokenKey";
 
+    /** Variable telling the auth routes whether the caller needs a login. */
+    public static final String NEEDS_LOGIN = "bridgeNeedsLogin";
+
+    /** Variable telling the authorised call that the system answered 401. */
+    public static final String UNAUTHORIZED = "bridgeUnauthorized";
+
     /** Variable set on a background renewal, which logs in although the cached token is still valid. */
     public static final String RENEW = "bridgeRenew";
 

@@ -72,66 +72,68 @@ public final class Tokens {
      * Returns the cache key of the system's token: the system name and a fingerprint of its credential settings,
      * so a token obtained with other settings (another client, scope or secret) is never handed out.
      */
-    public String cacheKey(@Variable(BridgeNames.SYSTEM) String system) {
+    public String cacheKey(String system) {
         return cacheKeys.computeIfAbsent(system, this::fingerprintedKey);
     }
 
+    /** Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY}. */
+    public void locate(Exchange exchange) {
+        exchange.setVariable(BridgeNames.TOKEN_KEY, cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class)));
+    }
+
     /**
-     * Tells whether the caller needs a login: no token cached, or one that expires within the margin. A usable
-     * token in its renewal window starts a background renewal. Counts a cache hit or miss.
+     * Tells, in variable {@link BridgeNames#NEEDS_LOGIN}, whether the caller needs a login: no token cached, or
+     * one that can no longer be used. A usable token in its renewal window starts a background renewal. Counts a
+     * cache hit or miss.
      *
      * @throws LoginException at once, while the system waits after failed logins and has no usable token
      */
-    public boolean needsLogin(@Variable(BridgeNames.SYSTEM) String system,
-                              @Variable(BridgeNames.TOKEN_KEY) String cacheKey,
-                              @Variable(BridgeNames.TOKEN) String tokenJson,
-                              @Variable(TOKEN_FOUND) Boolean found) {
-        Token token = cached(system, tokenJson, found);
+    public void check(Exchange exchange) {
+        String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
+        Token token = cached(system, exchange);
         Instant now = clock.instant();
         Policy policy = policy(system);
         if (token != null && policy.usable(token, now)) {
             stats.cacheHit(system);
             if (policy.inRenewalWindow(token, now)) {
-                renewals.startIfIdle(system, cacheKey, token);
+                renewals.startIfIdle(system, exchange.getVariable(BridgeNames.TOKEN_KEY, String.class), token);
             }
-            return false;
+            exchange.setVariable(BridgeNames.NEEDS_LOGIN, Boolean.FALSE);
+            return;
         }
         stats.cacheMiss(system);
         logins.failIfWaiting(system);
-        return true;
+        exchange.setVariable(BridgeNames.NEEDS_LOGIN, Boolean.TRUE);
     }
 
     /**
      * The check made again behind the login gate, where another caller may just have logged in: a login is
      * needed for an unusable token, and for a background renewal also for a token in its renewal window.
      */
-    public boolean stillNeedsLogin(@Variable(BridgeNames.SYSTEM) String system,
-                                   @Variable(BridgeNames.TOKEN) String tokenJson,
-                                   @Variable(TOKEN_FOUND) Boolean found,
-                                   @Variable(BridgeNames.RENEW) Boolean renew) {
-        Token token = cached(system, tokenJson, found);
+    public void recheck(Exchange exchange) {
+        String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
+        Token token = cached(system, exchange);
         Instant now = clock.instant();
         Policy policy = policy(system);
-        if (token == null || !policy.usable(token, now)) {
-            return true;
-        }
-        return Boolean.TRUE.equals(renew) && policy.inRenewalWindow(token, now);
+        boolean needed = token == null || !policy.usable(token, now)
+                || Boolean.TRUE.equals(exchange.getVariable(BridgeNames.RENEW)) && policy.inRenewalWindow(token, now);
+        exchange.setVariable(BridgeNames.NEEDS_LOGIN, needed);
     }
 
-    /** Sets every header of the token in the exchange variable, leaving body and other headers. */
+    /**
+     * Sets every header of the token in the exchange variable, leaving body and other headers, and removes the
+     * cache replies that {@code variableReceive} left as variables on the caller's exchange.
+     */
     public void apply(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
         Token token = parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class));
         token.headers().forEach(exchange.getMessage()::setHeader);
+        exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
+                || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + ".")
+                || name.equals(BridgeNames.NEEDS_LOGIN));
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
         }
-    }
-
-    /** Removes the cache replies that {@code variableReceive} left as variables on the caller's exchange. */
-    public void tidy(Exchange exchange) {
-        exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
-                || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + "."));
     }
 
     /**
@@ -165,8 +167,9 @@ public final class Tokens {
         }
     }
 
-    private Token cached(String system, String tokenJson, Boolean found) {
-        if (!Boolean.TRUE.equals(found) || tokenJson == null || tokenJson.isBlank()) {
+    private Token cached(String system, Exchange exchange) {
+        String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
+        if (!Boolean.TRUE.equals(exchange.getVariable(TOKEN_FOUND)) || tokenJson == null || tokenJson.isBlank()) {
             return null;
         }
         try {

@@ -32,14 +32,10 @@ public final class Replies {
                 exchange, raw);
         exchange.setVariable(BridgeNames.RESPONSE, new HttpReply(status == null ? 0 : status, contentType,
                 HttpCalls.bodyText(body, contentType)));
+        exchange.setVariable(BridgeNames.UNAUTHORIZED, status != null && status == 401);
         // variableReceive copied every header, the credential sent among them: keep none of them around.
         exchange.getVariables().keySet().removeIf(name -> name.startsWith(RAW_HEADER));
         exchange.removeVariable(BridgeNames.RAW_RESPONSE);
-    }
-
-    /** Tells whether the system answered 401 Unauthorized. */
-    public boolean unauthorized(Exchange exchange) {
-        return exchange.getVariable(BridgeNames.RESPONSE, HttpReply.class).status() == 401;
     }
 
     /**
