@@ -105,7 +105,7 @@ public final class Logins {
 
     /** Refuses a token that is expired on arrival, or whose expiry lies further out than any real one would. */
     private static Token checkedLifetime(Token token) {
-        boolean endless = token.expiresAt().equals(Token.NEVER);
+        boolean endless = token.neverExpires();
         if (!token.expiresAt().isAfter(token.obtainedAt())
                 || !endless && token.expiresAt().isAfter(token.obtainedAt().plus(LONGEST_LIFETIME))) {
             throw new LoginException(label(token.system()) + " login answered a token whose expiry "

@@ -8,7 +8,6 @@ import io.crmbridge.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -104,11 +103,6 @@ public record Token(String system, String kind, String scheme, String value, Ins
         node.put("obtainedAt", obtainedAt.toString());
         node.put("fingerprint", fingerprint());
         return Json.write(node);
-    }
-
-    /** Tells whether the token is still good at {@code now} with at least {@code margin} of life left. */
-    public boolean usableAt(Instant now, Duration margin) {
-        return now.plus(margin).isBefore(expiresAt);
     }
 
     /** Tells whether the credential does not expire at all. */

@@ -20,8 +20,4 @@ public class RemoteCallException extends BridgeException {
         return status;
     }
 
-    /** Tells whether trying again later may succeed: no answer, a timeout, 408, 429 or a 5xx status. */
-    public boolean isTransient() {
-        return status == 0 || status == 408 || status == 429 || status >= 500;
-    }
 }

@@ -91,7 +91,7 @@ class AuthorizedCallTest {
                 .isInstanceOf(RemoteCallException.class)
                 .hasMessageStartingWith("CRM answered HTTP 503 to GET http://127.0.0.1:")
                 .hasMessageEndingWith("with a text/html body")
-                .satisfies(e -> assertThat(((RemoteCallException) e).isTransient()).isTrue());
+                .satisfies(e -> assertThat(((RemoteCallException) e).status()).isEqualTo(503));
     }
 
     @Test
