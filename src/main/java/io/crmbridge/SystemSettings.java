@@ -6,6 +6,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,11 @@ import java.util.Optional;
 public final class SystemSettings {
 
     private final PropertiesComponent properties;
+
+    /** Returns the name of a system as messages and logs write it: {@code crm} becomes {@code CRM}. */
+    public static String label(String system) {
+        return system.toUpperCase(Locale.ROOT);
+    }
 
     /** Creates settings backed by the properties of a Camel context. */
     public SystemSettings(CamelContext context) {

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,7 +43,7 @@ public final class CreatioFormsLogin implements LoginKind {
         String password = settings.required(system, "auth.password");
         Duration lifetime = LoginAnswers.positiveDuration(settings, system, "auth.session-lifetime",
                 DEFAULT_SESSION_LIFETIME);
-        String label = system.toUpperCase(Locale.ROOT);
+        String label = SystemSettings.label(system);
         String credentials = "bridge." + system + ".auth.login and bridge." + system + ".auth.password";
 
         ObjectNode request = Json.MAPPER.createObjectNode();

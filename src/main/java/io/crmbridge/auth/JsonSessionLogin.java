@@ -50,7 +50,7 @@ public final class JsonSessionLogin implements LoginKind {
     public Token login(String system, SystemSettings settings, LoginTransport transport, Clock clock) {
         String url = LoginAnswers.loginUrl(settings, system, LOGIN_PATH);
         String prefix = "bridge." + system + ".";
-        String label = system.toUpperCase(Locale.ROOT);
+        String label = SystemSettings.label(system);
         String sendAs = settings.optional(system, "auth.send-as").orElse(SEND_AS);
         JsonPointer sessionPointer = pointer(settings, system, "auth.session-pointer", SESSION_POINTER);
         JsonPointer lifetimePointer = pointer(settings, system, "auth.lifetime-pointer", LIFETIME_POINTER);

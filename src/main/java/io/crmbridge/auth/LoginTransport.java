@@ -1,5 +1,6 @@
 package io.crmbridge.auth;
 
+import io.crmbridge.SystemSettings;
 import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.HttpReply;
 import org.apache.camel.CamelContext;
@@ -12,7 +13,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,14 +51,14 @@ public final class LoginTransport {
             request.getMessage().setBody(body);
         });
         if (exchange.getException() != null) {
-            throw new LoginException(system.toUpperCase(Locale.ROOT) + " login at " + url + " failed: "
+            throw new LoginException(SystemSettings.label(system) + " login at " + url + " failed: "
                     + HttpCalls.describeTransportError(exchange.getException()), exchange.getException());
         }
         HttpReply reply = HttpCalls.replyOf(exchange.getMessage());
         if (reply.status() == 429 || reply.status() == 503) {
             Optional<Duration> retryAfter = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class));
             if (retryAfter.isPresent()) {
-                throw new LoginException(system.toUpperCase(Locale.ROOT) + " login endpoint at " + url
+                throw new LoginException(SystemSettings.label(system) + " login endpoint at " + url
                         + " answered HTTP " + reply.status() + " and asked not to be called again for "
                         + retryAfter.get().toSeconds() + " s", null, retryAfter.get());
             }

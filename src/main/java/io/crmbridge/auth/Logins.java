@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,7 +64,7 @@ public final class Logins {
         Duration wait = settings.globalDuration("auth.login-wait", DEFAULT_LOGIN_WAIT);
         if (!gate(system).tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new LoginException("Gave up after " + wait.toSeconds() + " s waiting for the "
-                    + label(system) + " login in progress");
+                    + SystemSettings.label(system) + " login in progress");
         }
     }
 
@@ -98,8 +97,8 @@ public final class Logins {
         LogSecrets.addToken(token);
         backoff(system).succeeded();
         stats.loginSucceeded(system, token.expiresAt());
-        LOG.info("{} login #{} ({}) obtained token {} valid until {}", label(system), stats.logins(system), kindName,
-                token.fingerprint(), token.expiresAt());
+        LOG.info("{} login #{} ({}) obtained token {} valid until {}", SystemSettings.label(system),
+                stats.logins(system), kindName, token.fingerprint(), token.expiresAt());
         return token.toJson();
     }
 
@@ -108,7 +107,7 @@ public final class Logins {
         boolean endless = token.neverExpires();
         if (!token.expiresAt().isAfter(token.obtainedAt())
                 || !endless && token.expiresAt().isAfter(token.obtainedAt().plus(LONGEST_LIFETIME))) {
-            throw new LoginException(label(token.system()) + " login answered a token whose expiry "
+            throw new LoginException(SystemSettings.label(token.system()) + " login answered a token whose expiry "
                     + token.expiresAt() + " cannot be used: check the expiry the login endpoint sends");
         }
         return token;
@@ -129,8 +128,9 @@ public final class Logins {
         Optional<Instant> until = waitingUntil(system);
         if (until.isPresent()) {
             LoginBackoff backoff = backoffs.get(system);
-            throw new LoginException(label(system) + " has no valid token and its last " + backoff.failures()
-                    + " login" + (backoff.failures() == 1 ? "" : "s") + " failed; next attempt after " + until.get()
+            int failures = backoff.failures();
+            throw new LoginException(SystemSettings.label(system) + " has no valid token and its last " + failures
+                    + " login" + (failures == 1 ? "" : "s") + " failed; next attempt after " + until.get()
                     + ". Last error: " + backoff.lastError());
         }
     }
@@ -148,9 +148,5 @@ public final class Logins {
 
     private Semaphore gate(String system) {
         return gates.computeIfAbsent(system, key -> new Semaphore(1, true));
-    }
-
-    static String label(String system) {
-        return system.toUpperCase(Locale.ROOT);
     }
 }

@@ -50,7 +50,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         String clientId = settings.required(system, "auth.client-id");
         String clientSecret = settings.required(system, "auth.client-secret");
         boolean basic = basicClientAuth(settings, system);
-        String label = system.toUpperCase(Locale.ROOT);
+        String label = SystemSettings.label(system);
 
         StringBuilder form = new StringBuilder("grant_type=client_credentials");
         if (!basic) {

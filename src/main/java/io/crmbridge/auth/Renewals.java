@@ -1,5 +1,6 @@
 package io.crmbridge.auth;
 
+import io.crmbridge.SystemSettings;
 import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import org.apache.camel.Exchange;
@@ -55,7 +56,7 @@ public final class Renewals {
                 exchange.setVariable(BridgeNames.RENEW, Boolean.TRUE);
             });
             if (result.getException() != null) {
-                LOG.warn("{} token renewal failed, token {} stays in use until {}: {}", Logins.label(system),
+                LOG.warn("{} token renewal failed, token {} stays in use until {}: {}", SystemSettings.label(system),
                         current.fingerprint(), current.expiresAt(), BridgeException.describe(result.getException()));
             }
         } finally {

@@ -132,7 +132,7 @@ public final class Tokens {
                 || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + ".")
                 || name.equals(BridgeNames.NEEDS_LOGIN));
         if (LOG.isDebugEnabled()) {
-            LOG.debug("{} call authorised with token {}", Logins.label(token.system()), token.fingerprint());
+            LOG.debug("{} call authorised with token {}", SystemSettings.label(token.system()), token.fingerprint());
         }
     }
 
@@ -162,7 +162,7 @@ public final class Tokens {
                            @Variable(BridgeNames.TOKEN) String sentTokenJson) {
         if (sentTokenJson != null && cache.asMap().remove(cacheKey, sentTokenJson)) {
             stats.tokenDropped(system);
-            LOG.info("{} rejected token {}: dropped it from the cache", Logins.label(system),
+            LOG.info("{} rejected token {}: dropped it from the cache", SystemSettings.label(system),
                     Token.fromJson(sentTokenJson).fingerprint());
         }
     }
@@ -175,7 +175,7 @@ public final class Tokens {
         try {
             return parse(system, tokenJson);
         } catch (BridgeException e) {
-            LOG.warn("{}: {}; logging in again", Logins.label(system), e.getMessage());
+            LOG.warn("{}: {}; logging in again", SystemSettings.label(system), e.getMessage());
             return null;
         }
     }

@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,7 +37,7 @@ public final class TrytonSessionLogin implements LoginKind {
         String url = TrytonUrls.rpcUrl(settings, system);
         String user = settings.required(system, "auth.login");
         String password = settings.required(system, "auth.password");
-        String label = system.toUpperCase(Locale.ROOT);
+        String label = SystemSettings.label(system);
 
         ObjectNode request = Json.MAPPER.createObjectNode();
         request.put("id", 0);

@@ -1,5 +1,6 @@
 package io.crmbridge.observe;
 
+import io.crmbridge.SystemSettings;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.crmbridge.auth.AuthStats;
 import io.crmbridge.auth.Token;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -110,11 +110,11 @@ final class TokenAdmin extends ServiceSupport implements TokenAdminMXBean {
         }
         String dropped = tokenCache.asMap().remove(cacheKeys.apply(system));
         if (dropped == null) {
-            LOG.info("{} token drop requested over JMX: no token was cached", system.toUpperCase(Locale.ROOT));
+            LOG.info("{} token drop requested over JMX: no token was cached", SystemSettings.label(system));
             return false;
         }
         stats.tokenDropped(system);
-        LOG.info("{} token {} dropped over JMX: the next call logs in", system.toUpperCase(Locale.ROOT),
+        LOG.info("{} token {} dropped over JMX: the next call logs in", SystemSettings.label(system),
                 fingerprint(dropped));
         return true;
     }

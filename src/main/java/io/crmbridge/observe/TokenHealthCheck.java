@@ -1,5 +1,6 @@
 package io.crmbridge.observe;
 
+import io.crmbridge.SystemSettings;
 import io.crmbridge.auth.AuthStats;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -7,7 +8,6 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,8 +50,8 @@ final class TokenHealthCheck extends AbstractHealthCheck {
         expiry.ifPresent(instant -> builder.detail("token.expires.at", instant.toString()));
 
         if (!valid && stats.lastLoginFailed(system)) {
-            builder.message(system.toUpperCase(Locale.ROOT) + " has no valid token and its last login failed: "
-                    + "the bridge log says why; the next call to " + system.toUpperCase(Locale.ROOT)
+            builder.message(SystemSettings.label(system) + " has no valid token and its last login failed: "
+                    + "the bridge log says why; the next call to " + SystemSettings.label(system)
                     + " logs in again");
             builder.down();
         } else {

@@ -1,11 +1,11 @@
 package io.crmbridge.remote;
 
+import io.crmbridge.SystemSettings;
 import io.crmbridge.BridgeNames;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
-import java.util.Locale;
 
 /**
  * Makes authorised HTTP calls to an external system through the {@code authorized-call} route, each on a fresh
@@ -46,7 +46,7 @@ public final class RemoteCalls {
             throw runtime;
         }
         if (error != null) {
-            throw new RemoteCallException(system.toUpperCase(Locale.ROOT) + " call " + method + " " + url
+            throw new RemoteCallException(SystemSettings.label(system) + " call " + method + " " + url
                     + " failed: " + HttpCalls.describeTransportError(error), 0, error);
         }
         return exchange.getVariable(BridgeNames.RESPONSE, HttpReply.class);

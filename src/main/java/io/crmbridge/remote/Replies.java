@@ -1,10 +1,10 @@
 package io.crmbridge.remote;
 
+import io.crmbridge.SystemSettings;
 import io.crmbridge.BridgeNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-import java.util.Locale;
 
 /**
  * Reads what a system answered to the HTTP call of the {@code authorized-call} route.
@@ -48,7 +48,7 @@ public final class Replies {
         if (reply.isSuccess()) {
             return;
         }
-        String system = exchange.getVariable(BridgeNames.SYSTEM, String.class).toUpperCase(Locale.ROOT);
+        String system = SystemSettings.label(exchange.getVariable(BridgeNames.SYSTEM, String.class));
         String call = exchange.getVariable(BridgeNames.HTTP_METHOD, String.class) + " "
                 + exchange.getVariable(BridgeNames.URL, String.class);
         if (reply.status() == 401) {
