@@ -16,10 +16,12 @@ import io.crmbridge.observe.Observability;
 import io.crmbridge.remote.RemoteCalls;
 import io.crmbridge.remote.Replies;
 import io.crmbridge.sync.CrmClient;
+import io.crmbridge.sync.DeadLetters;
 import io.crmbridge.sync.ErpClient;
 import io.crmbridge.sync.InventoryErpToCrm;
 import io.crmbridge.sync.OrdersCrmToErp;
 import io.crmbridge.sync.PassStats;
+import io.crmbridge.sync.TransientFailure;
 import io.crmbridge.sync.WatermarkStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -76,9 +78,11 @@ public final class BridgeBeans implements CamelConfiguration {
         ErpClient erp = new ErpClient(settings, calls);
         PassStats stats = new PassStats(logins);
         Path watermarkFile = Path.of(settings.global("orders.watermark-file").orElse("data/orders-watermark.json"));
+        Path deadLetterFile = Path.of(settings.global("dead-letters.file").orElse("data/dead-letters.jsonl"));
         registry.bind("passStats", stats);
+        registry.bind("transientFailure", new TransientFailure());
         registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp, new WatermarkStore(watermarkFile),
-                stats));
+                new DeadLetters(deadLetterFile, clock), stats));
         registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp, stats));
     }
 

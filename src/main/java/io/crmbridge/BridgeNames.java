@@ -62,6 +62,9 @@ public final class BridgeNames {
     /** Endpoint that runs one full pass of every flow and logs the summary line. */
     public static final String PASS_ENDPOINT = "direct:sync-pass";
 
+    /** The route that syncs the dead-lettered orders again. */
+    public static final String REPLAY_ENDPOINT = "direct:replay-dead-letters";
+
     private BridgeNames() {
     }
 }

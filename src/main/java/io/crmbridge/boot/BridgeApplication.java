@@ -14,14 +14,16 @@ import java.time.Clock;
  * Starts the bridge on Camel Main: loads the YAML routes, binds the beans, and starts the built-in CRM and ERP
  * simulators for every system whose {@code base-url} is not configured.
  *
- * <p>With {@code bridge.once=true} it runs one pass of every flow and exits with status 0 when nothing failed.
+ * <p>With {@code bridge.once=true} it runs one pass of every flow and exits with status 0 when nothing failed;
+ * with {@code bridge.replay=true} it syncs the dead-lettered orders once instead, and exits with status 0 when
+ * none is left.
  */
 public final class BridgeApplication {
 
     private BridgeApplication() {
     }
 
-    /** Runs the bridge until stopped, or for one pass with {@code bridge.once=true}. */
+    /** Runs the bridge until stopped, or once with {@code bridge.once=true} or {@code bridge.replay=true}. */
     public static void main(String[] args) throws Exception {
         Main main = new Main(BridgeApplication.class);
         EmbeddedSimulators simulators = new EmbeddedSimulators(Clock.systemUTC());
@@ -53,29 +55,34 @@ public final class BridgeApplication {
      * one-pass run next to a running bridge would find the port taken.
      */
     static void noServerForOnePass(PropertiesComponent properties) {
-        if (onePassRequested(properties)) {
+        if (flag(properties, "bridge.replay")) {
+            // A replay is a one-pass run too: the scheduled passes must not start next to it.
+            properties.addOverrideProperty("bridge.once", "true");
+        }
+        if (flag(properties, "bridge.once")) {
             properties.addOverrideProperty("camel.management.enabled", "false");
         }
     }
 
-    private static boolean onePassRequested(PropertiesComponent properties) {
-        return properties.resolveProperty("bridge.once").map(value -> Boolean.parseBoolean(value.trim()))
-                .orElse(false);
+    private static boolean flag(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(value -> Boolean.parseBoolean(value.trim())).orElse(false);
     }
 
-    /** Runs a single pass when {@code bridge.once=true}, then lets Camel Main stop. */
+    /** Runs a single pass, or a replay of the dead letters, when asked to, then lets Camel Main stop. */
     private static final class OnePass {
         private volatile boolean requested;
         private volatile int status = 1;
 
         void runIfRequested(CamelContext context, Runnable completed) {
-            requested = onePassRequested(context.getPropertiesComponent());
+            PropertiesComponent properties = context.getPropertiesComponent();
+            requested = flag(properties, "bridge.once");
             if (!requested) {
                 return;
             }
+            String endpoint = flag(properties, "bridge.replay") ? BridgeNames.REPLAY_ENDPOINT
+                    : BridgeNames.PASS_ENDPOINT;
             try {
-                PassSummary summary = context.createProducerTemplate()
-                        .requestBody(BridgeNames.PASS_ENDPOINT, null, PassSummary.class);
+                PassSummary summary = context.createProducerTemplate().requestBody(endpoint, null, PassSummary.class);
                 status = summary != null && summary.succeeded() ? 0 : 1;
             } finally {
                 completed.run();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +127,7 @@ public final class ErpSimulator implements AutoCloseable {
 
     private final List<Party> parties = new ArrayList<>();
     private final List<ProductRow> products = new ArrayList<>();
+    private final Set<Integer> notSalable = new HashSet<>();
     /** Stock in the storage location by product id; guarded by {@code this}. */
     private final Map<Integer, BigDecimal> stock = new HashMap<>();
     private final Map<Integer, SaleRow> sales = new LinkedHashMap<>();
@@ -257,6 +259,16 @@ public final class ErpSimulator implements AutoCloseable {
     /** Sets the quantity of the product with {@code code} in the storage location. */
     public synchronized void setStockQuantity(String code, BigDecimal quantity) {
         stock.put(productByCode(code).id(), Objects.requireNonNull(quantity, "quantity"));
+    }
+
+    /** Ticks or unticks a product's "salable", as an ERP user would: sale lines for an unsalable one are refused. */
+    public synchronized void setSalable(String code, boolean salable) {
+        int id = productByCode(code).id();
+        if (salable) {
+            notSalable.remove(id);
+        } else {
+            notSalable.add(id);
+        }
     }
 
     // ---- HTTP and JSON-RPC ---------------------------------------------------------------------------
@@ -542,6 +554,9 @@ public final class ErpSimulator implements AutoCloseable {
         if (productId < 1 || productId > products.size()) {
             throw missing(productId, "Product", "Sale Line");
         }
+        if (notSalable.contains(productId)) {
+            throw notInDomain("Product", "Sale Line");
+        }
         int unit = integer(line.get("unit"), "Unit");
         if (unit != UNIT_ID) {
             // Only one unit exists, so any other id is either unknown or of another category.
@@ -653,7 +668,7 @@ public final class ErpSimulator implements AutoCloseable {
                 for (ProductRow p : products) {
                     BigDecimal quantity = inStock ? stock.get(p.id()) : BigDecimal.ZERO;
                     rows.add(row("id", p.id(), "code", p.code(), "name", p.name(), "rec_name", p.name(),
-                            "salable", true, "default_uom", UNIT_ID, "list_price", p.listPrice(),
+                            "salable", !notSalable.contains(p.id()), "default_uom", UNIT_ID, "list_price", p.listPrice(),
                             "quantity", quantity, "forecast_quantity", quantity, "active", true));
                 }
             }

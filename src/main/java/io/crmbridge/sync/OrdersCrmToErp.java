@@ -16,42 +16,56 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Java behind the {@code orders-crm-to-erp} route: reads CRM orders modified since the watermark, page by
- * page, creates each as a Tryton {@code sale.sale} whose {@code reference} is the CRM order Id, and writes the
- * ERP sale number back to the CRM order.
+ * The Java behind the {@code orders-crm-to-erp} route: reads CRM orders modified since the watermark, a page at a
+ * time, creates each as a Tryton {@code sale.sale} whose {@code reference} is the CRM order Id, and writes the
+ * ERP sale number and state back to the CRM order.
  *
- * <p>The watermark moves, and is saved, only after a page in which every order succeeded; after a failure the
- * pass reads on, and the next pass reads the failed order again (orders already in the ERP are skipped).
+ * <p>A page costs a handful of ERP calls whatever its size: one look-up of the page's references, one create,
+ * one quote and one read. Every page starts with the look-up, so syncing a page again (a redelivery after a
+ * timeout, a restart after a crash) finds the sales already created instead of creating them twice.
+ *
+ * <p>An order that cannot be synced goes to the {@link DeadLetters} and the others go on. The watermark moves,
+ * and is saved, after each page; a failure of a whole system stops the flow before the page ends, so the
+ * watermark never passes an order that was not synced or dead-lettered.
  */
 public final class OrdersCrmToErp {
 
+    /** The entity of the records this flow reads, as dead letters name it. */
+    public static final String ENTITY = "Order";
+
     private static final Logger LOG = LoggerFactory.getLogger(OrdersCrmToErp.class);
     private static final String CURSOR = "bridgeOrdersCursor";
-    private static final String PAGE = "bridgeOrdersPage";
-    private static final String HELD = "bridgeOrdersHeld";
+    private static final String PAGE_END = "bridgeOrdersPageEnd";
+    private static final List<String> SALE_FIELDS = List.of("reference", "number", "state");
+    /** Order Ids per line query: keeps the URL of an {@code OrderId eq ... or ...} filter near 1,500 characters. */
+    private static final int ORDERS_PER_LINE_QUERY = 25;
+    private static final int LINES_PER_QUERY = 1000;
 
     private final SystemSettings settings;
     private final CrmClient crm;
     private final ErpClient erp;
     private final WatermarkStore store;
+    private final DeadLetters deadLetters;
     private final PassStats stats;
     private final Map<String, Party> parties = new ConcurrentHashMap<>();
     private final Map<String, Product> products = new ConcurrentHashMap<>();
 
-    /** Creates the orders flow over the given clients and watermark store. */
+    /** Creates the orders flow over the given clients, watermark store and dead letters. */
     public OrdersCrmToErp(SystemSettings settings, CrmClient crm, ErpClient erp, WatermarkStore store,
-                          PassStats stats) {
+                          DeadLetters deadLetters, PassStats stats) {
         this.settings = settings;
         this.crm = crm;
         this.erp = erp;
         this.store = store;
+        this.deadLetters = deadLetters;
         this.stats = stats;
     }
 
@@ -62,7 +76,6 @@ public final class OrdersCrmToErp {
         erp.resetContext();
         Instant start = settings.global("orders.start-from").map(OrdersCrmToErp::startFrom).orElse(Instant.EPOCH);
         exchange.setVariable(CURSOR, store.load(new Watermark(start, "")));
-        exchange.setVariable(HELD, Boolean.FALSE);
         exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
     }
 
@@ -70,91 +83,296 @@ public final class OrdersCrmToErp {
     public List<JsonNode> readPage(Exchange exchange) {
         Watermark cursor = exchange.getVariable(CURSOR, Watermark.class);
         int top = crm.pageSize();
-        List<JsonNode> orders = crm.query("Order", cursor.filterAfter(), "ModifiedOn asc,Id asc", top, 0);
+        List<JsonNode> orders = crm.query(ENTITY, cursor.filterAfter(), "ModifiedOn asc,Id asc", top, 0);
         Watermark last = cursor;
         for (JsonNode order : orders) {
             last = keyOf(order).orElse(last);
         }
         // A page whose keys cannot move the cursor would be read again and again: stop paging instead.
         exchange.setVariable(BridgeNames.MORE_PAGES, orders.size() == top && !last.equals(cursor));
-        exchange.setVariable(PAGE, new Page(last));
+        exchange.setVariable(PAGE_END, last);
         LOG.debug("Read {} CRM orders after {}", orders.size(), cursor);
         return orders;
     }
 
     /**
-     * Syncs one CRM order. A failure of the order alone is counted and logged once and the pass goes on; a
-     * failure of a whole system (login refused, system down) stops the flow, since every order would fail alike.
+     * Syncs a page of CRM orders. An order that fails alone is dead-lettered and the page goes on; a failure of a
+     * whole system (login refused, system down or not answering) is thrown, since every order would fail alike.
      */
-    public void syncOrder(JsonNode order, Exchange exchange) {
-        Page page = exchange.getVariable(PAGE, Page.class);
-        try {
-            syncOrder(order);
-        } catch (RuntimeException e) {
-            page.failed = true;
-            if (!Failures.isRecordFailure(e)) {
-                throw e;
+    public void syncPage(List<JsonNode> orders) {
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        for (JsonNode order : orders) {
+            String id = order.path("Id").asText("");
+            if (id.isBlank()) {
+                failed(order, new RecordException("CRM order " + describe(order) + " has no Id"));
+            } else if (keyOf(order).isEmpty()) {
+                failed(order, new RecordException("CRM order " + describe(order) + " has no readable ModifiedOn"));
+            } else {
+                byId.put(id, order);
             }
-            stats.orderFailed();
-            LOG.error("CRM order {} not synced: {}", describe(order), BridgeException.describe(e));
         }
-    }
-
-    /** Moves the cursor past the page, and saves it as the watermark unless an order failed in this pass. */
-    public void endPage(Exchange exchange) {
-        Page page = exchange.getVariable(PAGE, Page.class);
-        exchange.setVariable(CURSOR, page.last);
-        if (page.failed) {
-            exchange.setVariable(HELD, Boolean.TRUE);
-        }
-        if (!exchange.getVariable(HELD, Boolean.class)) {
-            store.save(page.last);
-        }
-    }
-
-    private void syncOrder(JsonNode order) {
-        String orderId = text(order, "Id");
-        if (keyOf(order).isEmpty()) {
-            throw new RecordException("CRM order " + describe(order) + " has no readable ModifiedOn");
-        }
-        ArrayNode byReference = ErpClient.domain(ErpClient.clause("reference", "=", orderId));
-        List<JsonNode> existing = erp.searchRead("sale.sale", byReference, List.of("number", "state"), null,
-                "looking up the sale for CRM order " + orderId);
-        if (!existing.isEmpty()) {
-            JsonNode sale = existing.get(0);
-            if ("draft".equals(sale.path("state").asText())) {
-                sale = quote(sale.path("id").asLong(), orderId);
-            }
-            stats.orderExisting();
-            writeBack(order, sale);
+        if (byId.isEmpty()) {
             return;
         }
 
-        ObjectNode values = saleValues(order, orderId);
-        ArrayNode createParams = Json.MAPPER.createArrayNode();
-        createParams.addArray().add(values);
-        createParams.add(erp.context());
-        JsonNode created = erp.call("model.sale.sale.create", createParams, "creating the sale for CRM order "
-                + orderId);
-        if (!created.isArray() || created.isEmpty()) {
-            throw new RecordException("ERP answered the sale creation for CRM order " + orderId + " without an id");
+        Map<String, JsonNode> sales = salesByReference(byId.keySet());
+        Map<String, ObjectNode> newSales = newSales(byId, sales);
+        Map<String, Long> created = create(newSales, byId);
+        Map<Long, String> drafts = new LinkedHashMap<>();
+        created.forEach((orderId, saleId) -> drafts.put(saleId, orderId));
+        sales.forEach((orderId, sale) -> {
+            if ("draft".equals(sale.path("state").asText())) {
+                drafts.put(sale.path("id").asLong(), orderId);
+            }
+        });
+        Map<String, RuntimeException> unquoted = quote(drafts);
+        if (!drafts.isEmpty()) {
+            sales.putAll(salesById(drafts.keySet()));
         }
-        JsonNode sale = quote(created.get(0).asLong(), orderId);
-        stats.orderCreated();
-        int lines = values.path("lines").get(0).get(1).size();
-        LOG.info("Created ERP sale {} for CRM order {} with {} line{}", sale.path("number").asText(),
-                describe(order), lines, lines == 1 ? "" : "s");
-        writeBack(order, sale);
+
+        for (JsonNode order : byId.values()) {
+            String orderId = order.get("Id").asText();
+            JsonNode sale = sales.get(orderId);
+            if (unquoted.containsKey(orderId)) {
+                failed(order, unquoted.get(orderId));
+            } else if (sale != null) {
+                finish(order, sale, created.containsKey(orderId));
+            } else if (created.containsKey(orderId)) {
+                failed(order, new RecordException("ERP lost sale " + created.get(orderId) + " of CRM order "
+                        + describe(order) + " right after creating it"));
+            }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("Created {} ERP sale{} for the CRM orders from {} to {}", created.size(),
+                    created.size() == 1 ? "" : "s", describe(byId.get(created.keySet().iterator().next())),
+                    describe(byId.get(List.copyOf(created.keySet()).get(created.size() - 1))));
+        }
     }
 
-    private ObjectNode saleValues(JsonNode order, String orderId) {
+    /** Moves the cursor past the page and saves it as the watermark, after the page's dead letters. */
+    public void endPage(Exchange exchange) {
+        Watermark last = exchange.getVariable(PAGE_END, Watermark.class);
+        exchange.setVariable(CURSOR, last);
+        deadLetters.flush();
+        store.save(last);
+    }
+
+    /**
+     * Syncs the orders in the dead-letter file again, reading each from the CRM as it is now; returns how many
+     * are still dead letters afterwards. An order the CRM no longer has stays a dead letter with that reason.
+     */
+    public int replay() {
+        List<DeadLetter> letters = deadLetters.list(CrmClient.SYSTEM, ENTITY);
+        LOG.info("Replaying {} dead-lettered CRM order{}", letters.size(), letters.size() == 1 ? "" : "s");
+        parties.clear();
+        products.clear();
+        erp.resetContext();
+        List<JsonNode> orders = new ArrayList<>();
+        for (DeadLetter letter : letters) {
+            try {
+                orders.add(crm.get(ENTITY, letter.recordId()));
+            } catch (RuntimeException e) {
+                if (!Failures.isRecordFailure(e)) {
+                    deadLetters.flush();
+                    throw e;
+                }
+                deadLetters.add(CrmClient.SYSTEM, ENTITY, letter.recordId(), BridgeException.describe(e));
+                stats.orderFailed();
+            }
+            if (orders.size() == crm.pageSize()) {
+                syncPage(orders);
+                orders.clear();
+            }
+        }
+        try {
+            syncPage(orders);
+        } finally {
+            deadLetters.flush();
+        }
+        return deadLetters.list(CrmClient.SYSTEM, ENTITY).size();
+    }
+
+    // ---- the steps of a page ---------------------------------------------------------------------------------
+
+    private Map<String, JsonNode> salesByReference(Collection<String> orderIds) {
+        List<JsonNode> found = erp.searchRead("sale.sale",
+                ErpClient.domain(ErpClient.clause("reference", "in", orderIds)), SALE_FIELDS, null,
+                "looking up the sales for " + orderIds.size() + " CRM orders");
+        Map<String, JsonNode> byReference = new LinkedHashMap<>();
+        for (JsonNode sale : found) {
+            byReference.putIfAbsent(sale.path("reference").asText(), sale);
+        }
+        return byReference;
+    }
+
+    private Map<String, JsonNode> salesById(Collection<Long> saleIds) {
+        List<JsonNode> found = erp.searchRead("sale.sale", ErpClient.domain(ErpClient.clause("id", "in", saleIds)),
+                SALE_FIELDS, null, "reading the numbers of " + saleIds.size() + " new sales");
+        Map<String, JsonNode> byReference = new LinkedHashMap<>();
+        found.forEach(sale -> byReference.put(sale.path("reference").asText(), sale));
+        return byReference;
+    }
+
+    /** Builds the ERP values of every order that has no sale yet; an order that cannot be built is dead-lettered. */
+    private Map<String, ObjectNode> newSales(Map<String, JsonNode> orders, Map<String, JsonNode> sales) {
+        List<String> missing = orders.keySet().stream().filter(id -> !sales.containsKey(id)).toList();
+        Map<String, List<JsonNode>> lines = linesOf(missing);
+        Map<String, ObjectNode> values = new LinkedHashMap<>();
+        for (String orderId : missing) {
+            JsonNode order = orders.get(orderId);
+            try {
+                values.put(orderId, saleValues(order, orderId, lines.getOrDefault(orderId, List.of())));
+            } catch (RuntimeException e) {
+                failed(order, e);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Creates the sales in one call, which Tryton runs in one transaction. When the ERP refuses it, one sale must
+     * be at fault: each is then created alone, so only the faulty order is dead-lettered.
+     */
+    private Map<String, Long> create(Map<String, ObjectNode> newSales, Map<String, JsonNode> orders) {
+        Map<String, Long> created = new LinkedHashMap<>();
+        if (newSales.isEmpty()) {
+            return created;
+        }
+        try {
+            String what = newSales.size() == 1 ? "the sale for CRM order " + newSales.keySet().iterator().next()
+                    : newSales.size() + " sales";
+            List<Long> ids = createSales(newSales.values(), what);
+            int i = 0;
+            for (String orderId : newSales.keySet()) {
+                created.put(orderId, ids.get(i++));
+            }
+            return created;
+        } catch (ErpBusinessException refused) {
+            if (newSales.size() == 1) {
+                failed(orders.get(newSales.keySet().iterator().next()), refused);
+                return created;
+            }
+            LOG.debug("ERP refused creating {} sales at once; creating them one by one", newSales.size());
+        }
+        newSales.forEach((orderId, values) -> {
+            try {
+                created.put(orderId, createSales(List.of(values), "the sale for CRM order " + orderId).get(0));
+            } catch (RuntimeException e) {
+                failed(orders.get(orderId), e);
+            }
+        });
+        return created;
+    }
+
+    private List<Long> createSales(Collection<ObjectNode> values, String what) {
+        ArrayNode params = Json.MAPPER.createArrayNode();
+        params.addArray().addAll(values);
+        params.add(erp.context());
+        JsonNode answer = erp.call("model.sale.sale.create", params, "creating " + what);
+        if (!answer.isArray() || answer.size() != values.size()) {
+            throw new BridgeException("ERP answered creating " + what + " without one id per sale");
+        }
+        List<Long> ids = new ArrayList<>(values.size());
+        answer.forEach(id -> ids.add(id.asLong()));
+        return ids;
+    }
+
+    /**
+     * Quotes draft sales in one call. When the ERP refuses it, each is quoted alone, and the refused ones are
+     * returned by CRM order Id: their sales stay drafts, which the next attempt finds and quotes.
+     */
+    private Map<String, RuntimeException> quote(Map<Long, String> drafts) {
+        Map<String, RuntimeException> refused = new LinkedHashMap<>();
+        if (drafts.isEmpty()) {
+            return refused;
+        }
+        try {
+            quoteSales(drafts.keySet(), drafts.size() + " sales");
+            return refused;
+        } catch (ErpBusinessException e) {
+            if (drafts.size() == 1) {
+                refused.put(drafts.values().iterator().next(), e);
+                return refused;
+            }
+        }
+        drafts.forEach((saleId, orderId) -> {
+            try {
+                quoteSales(List.of(saleId), "the sale for CRM order " + orderId);
+            } catch (ErpBusinessException e) {
+                refused.put(orderId, e);
+            }
+        });
+        return refused;
+    }
+
+    private void quoteSales(Collection<Long> saleIds, String what) {
+        ArrayNode params = Json.MAPPER.createArrayNode();
+        ArrayNode ids = params.addArray();
+        saleIds.forEach(ids::add);
+        params.add(erp.context());
+        erp.call("model.sale.sale.quote", params, "quoting " + what);
+    }
+
+    /** Writes the sale back to the order, counts the order and forgets any dead letter it left. */
+    private void finish(JsonNode order, JsonNode sale, boolean created) {
+        String orderId = order.get("Id").asText();
+        try {
+            writeBack(order, sale);
+        } catch (RuntimeException e) {
+            failed(order, e);
+            return;
+        }
+        if (created) {
+            stats.orderCreated();
+            LOG.debug("Created ERP sale {} for CRM order {}", sale.path("number").asText(), describe(order));
+        } else {
+            stats.orderExisting();
+        }
+        if (deadLetters.remove(CrmClient.SYSTEM, ENTITY, orderId)) {
+            LOG.info("CRM order {} is synced now and no longer a dead letter", describe(order));
+        }
+    }
+
+    /** Dead-letters an order that failed alone; rethrows a failure of a whole system. */
+    private void failed(JsonNode order, RuntimeException error) {
+        if (!Failures.isRecordFailure(error)) {
+            throw error;
+        }
+        stats.orderFailed();
+        String id = order.path("Id").asText("");
+        DeadLetter letter = deadLetters.add(CrmClient.SYSTEM, ENTITY, id.isBlank() ? describe(order) : id,
+                BridgeException.describe(error));
+        LOG.error("CRM order {} not synced (attempt {}, kept in the dead letters): {}", describe(order),
+                letter.attempts(), letter.reason());
+    }
+
+    // ---- sale values -----------------------------------------------------------------------------------------
+
+    private Map<String, List<JsonNode>> linesOf(List<String> orderIds) {
+        Map<String, List<JsonNode>> lines = new LinkedHashMap<>();
+        for (int from = 0; from < orderIds.size(); from += ORDERS_PER_LINE_QUERY) {
+            List<String> chunk = orderIds.subList(from, Math.min(orderIds.size(), from + ORDERS_PER_LINE_QUERY));
+            String filter = String.join(" or ", chunk.stream().map(id -> "OrderId eq " + id).toList());
+            int read = 0;
+            List<JsonNode> page;
+            do {
+                page = crm.query("OrderProduct", filter, "OrderId asc,Id asc", LINES_PER_QUERY, read);
+                read += page.size();
+                page.forEach(line -> lines.computeIfAbsent(line.path("OrderId").asText(), id -> new ArrayList<>())
+                        .add(line));
+            } while (page.size() == LINES_PER_QUERY);
+        }
+        return lines;
+    }
+
+    private ObjectNode saleValues(JsonNode order, String orderId, List<JsonNode> orderLines) {
+        if (orderLines.isEmpty()) {
+            throw new RecordException("CRM order " + describe(order) + " has no OrderProduct lines");
+        }
         Party party = partyFor(text(order, "AccountId"), orderId);
         ArrayNode lines = Json.MAPPER.createArrayNode();
-        for (JsonNode line : orderLines(orderId)) {
+        for (JsonNode line : orderLines) {
             lines.add(saleLine(line, orderId));
-        }
-        if (lines.isEmpty()) {
-            throw new RecordException("CRM order " + describe(order) + " has no OrderProduct lines");
         }
         ObjectNode values = Json.MAPPER.createObjectNode();
         values.put("party", party.id);
@@ -164,17 +382,6 @@ public final class OrdersCrmToErp {
         values.put("description", "CRM order " + order.path("Number").asText(orderId));
         values.putArray("lines").addArray().add("create").add(lines);
         return values;
-    }
-
-    private List<JsonNode> orderLines(String orderId) {
-        List<JsonNode> lines = new ArrayList<>();
-        int top = crm.pageSize();
-        List<JsonNode> page;
-        do {
-            page = crm.query("OrderProduct", "OrderId eq " + orderId, "Id asc", top, lines.size());
-            lines.addAll(page);
-        } while (page.size() == top);
-        return lines;
     }
 
     private ObjectNode saleLine(JsonNode line, String orderId) {
@@ -196,20 +403,6 @@ public final class OrdersCrmToErp {
         return values;
     }
 
-    private JsonNode quote(long saleId, String orderId) {
-        ArrayNode params = Json.MAPPER.createArrayNode();
-        params.addArray().add(saleId);
-        params.add(erp.context());
-        erp.call("model.sale.sale.quote", params, "quoting the sale for CRM order " + orderId);
-        ArrayNode byId = ErpClient.domain(ErpClient.clause("id", "=", saleId));
-        List<JsonNode> sales = erp.searchRead("sale.sale", byId, List.of("number", "state"), null,
-                "reading the sale number for CRM order " + orderId);
-        if (sales.isEmpty()) {
-            throw new RecordException("ERP lost sale " + saleId + " of CRM order " + orderId);
-        }
-        return sales.get(0);
-    }
-
     private void writeBack(JsonNode order, JsonNode sale) {
         String numberField = crm.field("order-erp-number", "UsrErpNumber");
         String stateField = crm.field("order-erp-state", "UsrErpState");
@@ -221,7 +414,7 @@ public final class OrdersCrmToErp {
         ObjectNode fields = Json.MAPPER.createObjectNode();
         fields.put(numberField, number);
         fields.put(stateField, state);
-        crm.patch("Order", text(order, "Id"), fields);
+        crm.patch(ENTITY, text(order, "Id"), fields);
     }
 
     private Party partyFor(String accountId, String orderId) {
@@ -257,6 +450,8 @@ public final class OrdersCrmToErp {
         }
         return found.get(0);
     }
+
+    // ---- reading CRM records ---------------------------------------------------------------------------------
 
     /** Returns the (ModifiedOn, Id) key of an order, or empty when either is missing or unreadable. */
     private static Optional<Watermark> keyOf(JsonNode order) {
@@ -311,15 +506,5 @@ public final class OrdersCrmToErp {
     }
 
     private record Product(long id, long unitId) {
-    }
-
-    /** The state of the page being synced, shared with the split's sub-exchanges. */
-    static final class Page {
-        private final Watermark last;
-        private volatile boolean failed;
-
-        Page(Watermark last) {
-            this.last = Objects.requireNonNull(last);
-        }
     }
 }

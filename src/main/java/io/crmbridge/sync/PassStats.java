@@ -48,7 +48,7 @@ public final class PassStats {
      */
     public void flowFailed(Exchange exchange, String flow) {
         flowsFailed.incrementAndGet();
-        (flow.startsWith("orders") ? ordersFailed : stockFailed).incrementAndGet();
+        (flow.startsWith("inventory") ? stockFailed : ordersFailed).incrementAndGet();
         Exception error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         LOG.error("Flow {} stopped early; its remaining records are left for a later pass: {}", flow,
                 error == null ? "unknown error" : BridgeException.describe(error));

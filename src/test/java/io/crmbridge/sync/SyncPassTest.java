@@ -127,38 +127,6 @@ class SyncPassTest {
     }
 
     @Test
-    void orderWithUnknownProduct_failsAlone_andHoldsTheWatermark() throws Exception {
-        SimulatorData erpData = SimulatorData.generate(7L, 5, 12, 36, Simulators.START);
-        SimulatorData.Product unknown = new SimulatorData.Product(UUID.randomUUID(), "SKU-NOT-IN-ERP", "Phantom",
-                BigDecimal.TEN, BigDecimal.ONE);
-        SimulatorData.Order first = erpData.orders().get(0);
-        SimulatorData.Order broken = new SimulatorData.Order(UUID.randomUUID(), "ORD-BROKEN", first.accountId(),
-                Simulators.START.minusSeconds(60), List.of(new SimulatorData.OrderLine(UUID.randomUUID(),
-                unknown.id(), BigDecimal.ONE, BigDecimal.TEN)));
-        List<SimulatorData.Product> crmProducts = new ArrayList<>(erpData.products());
-        crmProducts.add(unknown);
-        List<SimulatorData.Order> crmOrders = new ArrayList<>(erpData.orders());
-        crmOrders.add(broken);
-        start(Simulators.start(new SimulatorData(erpData.accounts(), crmProducts, crmOrders),
-                new SimulatorData(erpData.accounts(), erpData.products(), List.of()), folder));
-
-        PassSummary summary = bridge.runPass();
-
-        assertThat(summary.ordersFailed()).as("orders failed").isEqualTo(1);
-        assertThat(summary.ordersCreated()).as("other orders created").isEqualTo(36);
-        assertThat(summary.succeeded()).isFalse();
-        assertThat(systems.erp.saleByReference(broken.id().toString())).isEmpty();
-        // Nothing may be skipped: the watermark must not pass the order that failed.
-        assertThat(Files.exists(systems.watermarkFile())
-                ? Files.readString(systems.watermarkFile()) : "").doesNotContain(broken.id().toString());
-
-        PassSummary retry = bridge.runPass();
-        assertThat(retry.ordersFailed()).as("failed order retried").isEqualTo(1);
-        assertThat(retry.ordersCreated()).as("no duplicate").isZero();
-        assertThat(systems.erp.sales()).hasSize(36);
-    }
-
-    @Test
     void refusedErpLogin_stopsEachFlowAtOnce_withOneLoginAttemptPerFlow() {
         systems = Simulators.start(folder);
         Map<String, String> properties = new HashMap<>(systems.properties());

@@ -13,10 +13,12 @@ public final class BridgeSettings {
     private BridgeSettings() {
     }
 
-    /** Starts settings that keep the orders watermark in {@code watermarkFile}. */
+    /** Starts settings that keep the orders watermark in {@code watermarkFile} and the dead letters next to it. */
     public static BridgeSettings withWatermark(java.nio.file.Path watermarkFile) {
         BridgeSettings settings = new BridgeSettings();
         settings.properties.put("bridge.orders.watermark-file", watermarkFile.toString());
+        settings.properties.put("bridge.dead-letters.file",
+                watermarkFile.resolveSibling("dead-letters.jsonl").toString());
         return settings;
     }
 

@@ -71,6 +71,11 @@ public final class Simulators implements AutoCloseable {
         return Map.of(BridgeNames.CLOCK, clock, BridgeNames.RENEWAL_EXECUTOR, (Executor) Runnable::run);
     }
 
+    /** The file the dead letters are kept in. */
+    public Path deadLetterFile() {
+        return watermarkFile.resolveSibling("dead-letters.jsonl");
+    }
+
     /** The file the orders watermark is saved in. */
     public Path watermarkFile() {
         return watermarkFile;

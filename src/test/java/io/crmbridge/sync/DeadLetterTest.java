@@ -1,0 +1,167 @@
+package io.crmbridge.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.crmbridge.BridgeNames;
+import io.crmbridge.Json;
+import io.crmbridge.simulator.SimulatorData;
+import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.Simulators;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Orders that cannot be synced wait in the dead-letter file, and a replay syncs them once the cause is fixed. */
+class DeadLetterTest {
+
+    private static final String CODE = "SKU-001";
+
+    @TempDir
+    Path folder;
+
+    private Simulators systems;
+    private BridgeRuntime bridge;
+
+    @AfterEach
+    void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (systems != null) {
+            systems.close();
+        }
+    }
+
+    @Test
+    void orderTheErpRefuses_isDeadLettered_andTheRestOfItsPageIsCreated() throws IOException {
+        SimulatorData.Order refused = startWithOneOrderOf(CODE);
+        systems.erp.setSalable(CODE, false);
+
+        PassSummary summary = bridge.runPass();
+
+        // The page's sales go to the ERP in one create; the ERP refusing it must cost only the faulty order.
+        assertThat(summary.ordersCreated()).as("orders created").isEqualTo(36);
+        assertThat(summary.ordersFailed()).as("orders failed").isEqualTo(1);
+        assertThat(systems.erp.saleByReference(refused.id().toString())).isEmpty();
+        List<JsonNode> letters = deadLetters();
+        assertThat(letters).hasSize(1);
+        JsonNode letter = letters.get(0);
+        assertThat(letter.path("system").asText()).isEqualTo("crm");
+        assertThat(letter.path("entity").asText()).isEqualTo("Order");
+        assertThat(letter.path("recordId").asText()).isEqualTo(refused.id().toString());
+        assertThat(letter.path("reason").asText()).startsWith("ERP refused creating the sale for CRM order "
+                + refused.id()).contains("Product");
+        assertThat(letter.path("attempts").asInt()).isEqualTo(1);
+        assertThat(Instant.parse(letter.path("time").asText())).isEqualTo(systems.clock.instant());
+    }
+
+    @Test
+    void deadLetteredOrder_doesNotHoldTheWatermark_andIsNotRetriedOnEveryPass() throws IOException {
+        SimulatorData.Order refused = startWithOneOrderOf(CODE);
+        systems.erp.setSalable(CODE, false);
+        bridge.runPass();
+
+        PassSummary next = bridge.runPass();
+
+        assertThat(Files.readString(systems.watermarkFile())).as("watermark").isNotBlank();
+        assertThat(next.ordersFailed()).as("orders failed on the next pass").isZero();
+        assertThat(deadLetters()).singleElement()
+                .satisfies(letter -> assertThat(letter.path("attempts").asInt()).isEqualTo(1));
+        assertThat(systems.erp.saleByReference(refused.id().toString())).isEmpty();
+    }
+
+    @Test
+    void replay_afterTheCauseIsFixed_createsTheSaleOnce_andEmptiesTheDeadLetters() throws IOException {
+        SimulatorData.Order refused = startWithOneOrderOf(CODE);
+        systems.erp.setSalable(CODE, false);
+        bridge.runPass();
+        systems.erp.setSalable(CODE, true);
+
+        PassSummary replay = replay();
+
+        assertThat(replay.ordersCreated()).as("orders created by the replay").isEqualTo(1);
+        assertThat(replay.succeeded()).isTrue();
+        assertThat(deadLetters()).isEmpty();
+        assertThat(systems.erp.sales().stream().filter(sale -> sale.reference().equals(refused.id().toString())))
+                .hasSize(1);
+        assertThat(systems.crm.order(refused.id()).get("UsrErpNumber"))
+                .isEqualTo(systems.erp.saleByReference(refused.id().toString()).orElseThrow().number());
+        assertThat(replay().ordersCreated()).as("a second replay").isZero();
+    }
+
+    @Test
+    void replay_whileTheCauseRemains_keepsTheDeadLetter_withOneMoreAttempt() throws IOException {
+        startWithOneOrderOf(CODE);
+        systems.erp.setSalable(CODE, false);
+        bridge.runPass();
+
+        PassSummary replay = replay();
+
+        assertThat(replay.succeeded()).isFalse();
+        assertThat(replay.ordersFailed()).isEqualTo(1);
+        assertThat(deadLetters()).singleElement()
+                .satisfies(letter -> assertThat(letter.path("attempts").asInt()).isEqualTo(2));
+    }
+
+    @Test
+    void unreadableDeadLetterFile_failsTheReplay_namingTheFileAndLine() throws IOException {
+        startWithOneOrderOf(CODE);
+        Files.writeString(systems.deadLetterFile(), "{\"system\":\"crm\"}\n");
+
+        PassSummary replay = replay();
+
+        assertThat(replay.succeeded()).isFalse();
+        assertThatThrownBy(() -> new DeadLetters(systems.deadLetterFile(), systems.clock).size())
+                .hasMessageContaining("Line 1 of the dead-letter file " + systems.deadLetterFile())
+                .hasMessageContaining("entity, recordId, time");
+    }
+
+    /** Starts the simulators on the usual data plus one order of a single line of {@code code}. */
+    private SimulatorData.Order startWithOneOrderOf(String code) {
+        SimulatorData data = SimulatorData.generate(7L, 5, 12, 36, Simulators.START);
+        SimulatorData.Product product = data.products().stream().filter(p -> p.code().equals(code)).findFirst()
+                .orElseThrow();
+        SimulatorData.Order order = new SimulatorData.Order(UUID.randomUUID(), "ORD-REFUSED",
+                data.accounts().get(0).id(), Simulators.START.minusSeconds(30), List.of(new SimulatorData.OrderLine(
+                UUID.randomUUID(), product.id(), BigDecimal.ONE, BigDecimal.TEN)));
+        List<SimulatorData.Order> orders = new ArrayList<>(data.orders().stream()
+                .filter(o -> o.lines().stream().noneMatch(line -> line.productId().equals(product.id()))).toList());
+        orders.add(order);
+        while (orders.size() < 37) {
+            orders.add(new SimulatorData.Order(UUID.randomUUID(), "ORD-X" + orders.size(), data.accounts().get(1).id(),
+                    Simulators.START.minusSeconds(orders.size()), List.of(new SimulatorData.OrderLine(
+                    UUID.randomUUID(), data.products().get(1).id(), BigDecimal.ONE, BigDecimal.ONE))));
+        }
+        systems = Simulators.start(new SimulatorData(data.accounts(), data.products(), orders),
+                java.time.Duration.ofMinutes(30), java.time.Duration.ofMinutes(30), folder);
+        Map<String, String> properties = new HashMap<>(systems.properties());
+        properties.put("bridge.crm.page-size", "50");
+        bridge = BridgeRuntime.start(properties, systems.beans());
+        return order;
+    }
+
+    private PassSummary replay() {
+        return bridge.template().requestBody(BridgeNames.REPLAY_ENDPOINT, null, PassSummary.class);
+    }
+
+    private List<JsonNode> deadLetters() throws IOException {
+        if (!Files.exists(systems.deadLetterFile())) {
+            return List.of();
+        }
+        return Files.readAllLines(systems.deadLetterFile()).stream().filter(line -> !line.isBlank())
+                .map(line -> Json.tryParse(line).orElseThrow()).toList();
+    }
+}
