@@ -98,7 +98,9 @@ final class EmbeddedSimulators implements AutoCloseable {
                     overrides.put("bridge." + system + ".auth.expiry-margin", "3s");
                 }
             }
-            overrides.put("bridge.orders.watermark-file", freshWatermarkFile().toString());
+            Path state = freshStateFolder();
+            overrides.put("bridge.orders.watermark-file", state.resolve("orders-watermark.json").toString());
+            overrides.put("bridge.dead-letters.file", state.resolve("dead-letters.jsonl").toString());
             overrides.forEach(properties::addOverrideProperty);
         }
     }
@@ -129,12 +131,15 @@ final class EmbeddedSimulators implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** The simulators start with fresh data, so a watermark left by an earlier run must not hide it. */
-    private static Path freshWatermarkFile() {
+    /**
+     * The simulators start with fresh data, so a watermark or dead letters left by an earlier run must not meet
+     * it: the watermark would hide the new orders, and the dead letters name orders the simulator never had.
+     */
+    private static Path freshStateFolder() {
         try {
             Path folder = Files.createTempDirectory("crm-erp-bridge-");
             folder.toFile().deleteOnExit();
-            return folder.resolve("orders-watermark.json");
+            return folder;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -74,6 +76,53 @@ class OnceModeTest {
             assertThat(crm.tokensIssued()).as("logins to the configured CRM").isEqualTo(1);
             assertThat(crm.orders()).allSatisfy(order -> assertThat(order.get("UsrErpNumber")).isNotNull());
         }
+    }
+
+    @Test
+    void replay_syncsOnlyTheDeadLetteredOrders_emptiesTheFile_andExitsZero() throws Exception {
+        try (CrmSimulator crm = externalCrm()) {
+            Map<String, Object> dead = crm.orders().get(1);
+            Path letters = folder.resolve("dead-letters.jsonl");
+            Files.writeString(letters, deadLetter(dead.get("Id").toString(), 1));
+            Map<String, String> environment = new HashMap<>(crmEnvironment(crm, "the-right-secret"));
+            environment.remove("BRIDGE_ONCE");
+            environment.put("BRIDGE_REPLAY", "true");
+            environment.put("BRIDGE_DEAD_LETTERS_FILE", letters.toString());
+
+            Run run = runBridge(environment);
+
+            assertThat(run.status).as("exit status; output:%n%s", run.output).isZero();
+            Matcher summary = SUMMARY.matcher(run.output);
+            assertThat(summary.find()).as("summary line in:%n%s", run.output).isTrue();
+            assertThat(summary.group(1)).as("orders.created").isEqualTo("1");
+            assertThat(Files.readString(letters)).as("dead letters left").isBlank();
+            assertThat(crm.orders()).filteredOn(order -> order.get("UsrErpNumber") != null)
+                    .extracting(order -> order.get("Id")).containsExactly(dead.get("Id"));
+        }
+    }
+
+    @Test
+    void replay_ofAnOrderTheCrmNoLongerHas_keepsItWithOneMoreAttempt_andExitsOne() throws Exception {
+        try (CrmSimulator crm = externalCrm()) {
+            Path letters = folder.resolve("dead-letters.jsonl");
+            String gone = UUID.randomUUID().toString();
+            Files.writeString(letters, deadLetter(gone, 2));
+            Map<String, String> environment = new HashMap<>(crmEnvironment(crm, "the-right-secret"));
+            environment.remove("BRIDGE_ONCE");
+            environment.put("BRIDGE_REPLAY", "true");
+            environment.put("BRIDGE_DEAD_LETTERS_FILE", letters.toString());
+
+            Run run = runBridge(environment);
+
+            assertThat(run.status).as("exit status; output:%n%s", run.output).isEqualTo(1);
+            assertThat(Files.readString(letters)).contains("\"recordId\":\"" + gone + "\"")
+                    .contains("\"attempts\":3").contains("404");
+        }
+    }
+
+    private static String deadLetter(String orderId, int attempts) {
+        return "{\"system\":\"crm\",\"entity\":\"Order\",\"recordId\":\"" + orderId + "\",\"reason\":\"ERP refused "
+                + "it\",\"attempts\":" + attempts + ",\"time\":\"2026-12-01T10:00:00Z\"}\n";
     }
 
     /** A CRM the bridge is pointed at through the environment, as a real one would be. */
