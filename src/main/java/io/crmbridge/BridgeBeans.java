@@ -18,6 +18,7 @@ import io.crmbridge.remote.Replies;
 import io.crmbridge.sync.CrmClient;
 import io.crmbridge.sync.ErpClient;
 import io.crmbridge.sync.InventoryErpToCrm;
+import io.crmbridge.sync.OneSidedStore;
 import io.crmbridge.sync.OrdersCrmToErp;
 import io.crmbridge.sync.PassStats;
 import io.crmbridge.sync.WatermarkStore;
@@ -76,10 +77,12 @@ public final class BridgeBeans implements CamelConfiguration {
         ErpClient erp = new ErpClient(settings, calls);
         PassStats stats = new PassStats(logins);
         Path watermarkFile = Path.of(settings.global("orders.watermark-file").orElse("data/orders-watermark.json"));
+        Path oneSidedFile = Path.of(settings.global("stock.one-sided-file").orElse("data/stock-one-sided.json"));
         registry.bind("passStats", stats);
         registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp, new WatermarkStore(watermarkFile),
                 stats));
-        registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp, stats));
+        registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp,
+                new OneSidedStore(oneSidedFile), stats));
     }
 
     /**

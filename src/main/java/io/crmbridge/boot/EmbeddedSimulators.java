@@ -98,7 +98,9 @@ final class EmbeddedSimulators implements AutoCloseable {
                     overrides.put("bridge." + system + ".auth.expiry-margin", "3s");
                 }
             }
-            overrides.put("bridge.orders.watermark-file", freshWatermarkFile().toString());
+            Path state = freshStateFolder();
+            overrides.put("bridge.orders.watermark-file", state.resolve("orders-watermark.json").toString());
+            overrides.put("bridge.stock.one-sided-file", state.resolve("stock-one-sided.json").toString());
             overrides.forEach(properties::addOverrideProperty);
         }
     }
@@ -129,12 +131,15 @@ final class EmbeddedSimulators implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** The simulators start with fresh data, so a watermark left by an earlier run must not hide it. */
-    private static Path freshWatermarkFile() {
+    /**
+     * The simulators start with fresh data, so a watermark or a list of reported products left by an earlier run
+     * must not hide any of it.
+     */
+    private static Path freshStateFolder() {
         try {
             Path folder = Files.createTempDirectory("crm-erp-bridge-");
             folder.toFile().deleteOnExit();
-            return folder.resolve("orders-watermark.json");
+            return folder;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
