@@ -19,6 +19,7 @@ import io.crmbridge.sync.CrmClient;
 import io.crmbridge.sync.DeadLetters;
 import io.crmbridge.sync.ErpClient;
 import io.crmbridge.sync.InventoryErpToCrm;
+import io.crmbridge.sync.OneSidedStore;
 import io.crmbridge.sync.OrdersCrmToErp;
 import io.crmbridge.sync.PassStats;
 import io.crmbridge.sync.TransientFailure;
@@ -79,11 +80,13 @@ public final class BridgeBeans implements CamelConfiguration {
         PassStats stats = new PassStats(logins);
         Path watermarkFile = Path.of(settings.global("orders.watermark-file").orElse("data/orders-watermark.json"));
         Path deadLetterFile = Path.of(settings.global("dead-letters.file").orElse("data/dead-letters.jsonl"));
+        Path oneSidedFile = Path.of(settings.global("stock.one-sided-file").orElse("data/stock-one-sided.json"));
         registry.bind("passStats", stats);
         registry.bind("transientFailure", new TransientFailure());
         registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp, new WatermarkStore(watermarkFile),
                 new DeadLetters(deadLetterFile, clock), stats));
-        registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp, stats));
+        registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp,
+                new OneSidedStore(oneSidedFile), stats));
     }
 
     /**

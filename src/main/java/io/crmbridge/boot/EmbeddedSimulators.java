@@ -101,6 +101,7 @@ final class EmbeddedSimulators implements AutoCloseable {
             Path state = freshStateFolder();
             overrides.put("bridge.orders.watermark-file", state.resolve("orders-watermark.json").toString());
             overrides.put("bridge.dead-letters.file", state.resolve("dead-letters.jsonl").toString());
+            overrides.put("bridge.stock.one-sided-file", state.resolve("stock-one-sided.json").toString());
             overrides.forEach(properties::addOverrideProperty);
         }
     }
@@ -132,8 +133,9 @@ final class EmbeddedSimulators implements AutoCloseable {
     }
 
     /**
-     * The simulators start with fresh data, so a watermark or dead letters left by an earlier run must not meet
-     * it: the watermark would hide the new orders, and the dead letters name orders the simulator never had.
+     * The simulators start with fresh data, so state left by an earlier run must not meet it: a watermark would
+     * hide the new orders, dead letters would name orders the simulator never had, and a list of reported
+     * products would hide some of them.
      */
     private static Path freshStateFolder() {
         try {

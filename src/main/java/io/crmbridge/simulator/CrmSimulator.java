@@ -195,6 +195,21 @@ public final class CrmSimulator implements AutoCloseable {
         return views("Account");
     }
 
+    /** Adds {@code product} with no stock, as if a user created it now. */
+    public synchronized void addProduct(SimulatorData.Product product) {
+        if (tables.get("Product").containsKey(product.id())) {
+            throw new IllegalArgumentException("The CRM simulator already has product " + product.id());
+        }
+        put("Product", row("Id", product.id(), "Code", product.code(), "Name", product.name(),
+                "Price", product.price(), "UsrStockQuantity", BigDecimal.ZERO, "ModifiedOn", now()));
+    }
+
+    /** Deletes the product with {@code code}, as if a user removed it. */
+    public synchronized void removeProduct(String code) {
+        UUID id = (UUID) product(code).get("Id");
+        tables.get("Product").remove(id);
+    }
+
     /** Adds {@code order} and its lines as if a user saved it now; returns it with the Clock's stamp. */
     public synchronized SimulatorData.Order addOrder(SimulatorData.Order order) {
         if (!tables.get("Account").containsKey(order.accountId())) {

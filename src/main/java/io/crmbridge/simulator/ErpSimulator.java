@@ -43,8 +43,11 @@ public final class ErpSimulator implements AutoCloseable {
     /** The id of the storage location whose stock {@code product.product} reports. */
     public static final int STORAGE_LOCATION_ID = 3;
 
-    /** The id of the warehouse that contains the storage location. */
+    /** The id of the warehouse that contains the storage location and the shop floor. */
     public static final int WAREHOUSE_LOCATION_ID = 1;
+
+    /** The id of a second storage location, the shop floor, which starts with no stock. */
+    public static final int SHOP_LOCATION_ID = 4;
 
     /** The id of the only unit of measure, "Unit". */
     public static final int UNIT_ID = 1;
@@ -130,6 +133,8 @@ public final class ErpSimulator implements AutoCloseable {
     private final Set<Integer> notSalable = new HashSet<>();
     /** Stock in the storage location by product id; guarded by {@code this}. */
     private final Map<Integer, BigDecimal> stock = new HashMap<>();
+    /** Stock on the shop floor by product id, none when absent; guarded by {@code this}. */
+    private final Map<Integer, BigDecimal> shopStock = new HashMap<>();
     private final Map<Integer, SaleRow> sales = new LinkedHashMap<>();
     private final Map<Integer, LineRow> saleLines = new LinkedHashMap<>();
     private int nextSaleId = 1;
@@ -269,6 +274,11 @@ public final class ErpSimulator implements AutoCloseable {
         } else {
             notSalable.add(id);
         }
+    }
+
+    /** Sets the quantity of the product with {@code code} on the shop floor. */
+    public synchronized void setShopQuantity(String code, BigDecimal quantity) {
+        shopStock.put(productByCode(code).id(), Objects.requireNonNull(quantity, "quantity"));
     }
 
     // ---- HTTP and JSON-RPC ---------------------------------------------------------------------------
@@ -662,11 +672,12 @@ public final class ErpSimulator implements AutoCloseable {
                         "type", "warehouse", "parent", null));
                 rows.add(row("id", STORAGE_LOCATION_ID, "code", "STO", "name", "Storage Zone",
                         "type", "storage", "parent", WAREHOUSE_LOCATION_ID));
+                rows.add(row("id", SHOP_LOCATION_ID, "code", "SHOP", "name", "Shop Floor",
+                        "type", "storage", "parent", WAREHOUSE_LOCATION_ID));
             }
             case "product.product" -> {
-                boolean inStock = locations(context);
                 for (ProductRow p : products) {
-                    BigDecimal quantity = inStock ? stock.get(p.id()) : BigDecimal.ZERO;
+                    BigDecimal quantity = quantity(p.id(), context);
                     rows.add(row("id", p.id(), "code", p.code(), "name", p.name(), "rec_name", p.name(),
                             "salable", !notSalable.contains(p.id()), "default_uom", UNIT_ID, "list_price", p.listPrice(),
                             "quantity", quantity, "forecast_quantity", quantity, "active", true));
@@ -696,14 +707,30 @@ public final class ErpSimulator implements AutoCloseable {
         return line.quantity().multiply(line.unitPrice()).setScale(2, RoundingMode.HALF_EVEN);
     }
 
-    /** Tryton reports stock only when the context names locations; the warehouse holds the storage zone. */
-    private static boolean locations(Map<String, Object> context) {
+    /**
+     * Tryton reports stock only when the context names locations, and adds up the listed locations, each with
+     * the locations inside it: the warehouse holds the storage zone and the shop floor.
+     */
+    private BigDecimal quantity(int productId, Map<String, Object> context) {
+        BigDecimal total = BigDecimal.ZERO;
         if (!(context.get("locations") instanceof List<?> ids)) {
-            return false;
+            return total;
         }
-        return ids.stream().map(TrytonDomain::normalize).anyMatch(id -> id instanceof BigDecimal d
-                && (d.compareTo(BigDecimal.valueOf(STORAGE_LOCATION_ID)) == 0
-                        || d.compareTo(BigDecimal.valueOf(WAREHOUSE_LOCATION_ID)) == 0));
+        BigDecimal inStorage = stock.get(productId);
+        BigDecimal onShopFloor = shopStock.getOrDefault(productId, BigDecimal.ZERO);
+        for (Object id : ids) {
+            if (!(TrytonDomain.normalize(id) instanceof BigDecimal location)) {
+                continue;
+            }
+            switch (location.intValue()) {
+                case STORAGE_LOCATION_ID -> total = total.add(inStorage);
+                case SHOP_LOCATION_ID -> total = total.add(onShopFloor);
+                case WAREHOUSE_LOCATION_ID -> total = total.add(inStorage).add(onShopFloor);
+                default -> {
+                }
+            }
+        }
+        return total;
     }
 
     private static Map<String, Object> project(Map<String, Object> row, Object fields, String model) {

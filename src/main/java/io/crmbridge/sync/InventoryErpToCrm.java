@@ -16,27 +16,37 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Java behind the {@code inventory-erp-to-crm} route: reads the stock quantities of salable ERP products in
  * the configured locations and PATCHes the CRM {@code Product} records, matched by code, whose quantity changed.
+ *
+ * <p>A product found on one side only is reported with one WARN line when it becomes one-sided; the keys of
+ * those reported are kept in a {@link OneSidedStore}, so neither the next pass nor a restart repeats the
+ * line, and a product that is matched again drops out of it, so it is reported again if it loses its match
+ * later.
  */
 public final class InventoryErpToCrm {
 
     private static final Logger LOG = LoggerFactory.getLogger(InventoryErpToCrm.class);
     private static final String STOCK = "bridgeStock";
     private static final String READ = "bridgeProductsRead";
+    private static final String SIDES = "bridgeProductSides";
 
     private final SystemSettings settings;
     private final CrmClient crm;
     private final ErpClient erp;
+    private final OneSidedStore oneSided;
     private final PassStats stats;
 
-    /** Creates the stock flow over the given clients. */
-    public InventoryErpToCrm(SystemSettings settings, CrmClient crm, ErpClient erp, PassStats stats) {
+    /** Creates the stock flow over the given clients, with the one-sided products reported so far in a store. */
+    public InventoryErpToCrm(SystemSettings settings, CrmClient crm, ErpClient erp, OneSidedStore oneSided,
+                             PassStats stats) {
         this.settings = settings;
         this.crm = crm;
         this.erp = erp;
+        this.oneSided = oneSided;
         this.stats = stats;
     }
 
@@ -45,16 +55,19 @@ public final class InventoryErpToCrm {
         ObjectNode locations = Json.MAPPER.createObjectNode();
         locations.set("locations", locationIds());
         List<JsonNode> found = erp.searchRead("product.product",
-                ErpClient.domain(ErpClient.clause("salable", "=", true)), List.of("code", "quantity"), locations,
-                "reading stock quantities");
+                ErpClient.domain(ErpClient.clause("salable", "=", true)),
+                List.of("code", "rec_name", "quantity"), locations, "reading stock quantities");
         Map<String, BigDecimal> stock = new HashMap<>();
+        OneSidedProducts sides = new OneSidedProducts();
         for (JsonNode product : found) {
             String code = product.path("code").asText("");
+            sides.erp(product.path("id").asLong(), code, product.path("rec_name").asText(""));
             if (!code.isBlank() && product.path("quantity").isNumber()) {
                 stock.put(code, product.path("quantity").decimalValue());
             }
         }
         exchange.setVariable(STOCK, stock);
+        exchange.setVariable(SIDES, sides);
         exchange.setVariable(READ, 0);
         exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
     }
@@ -65,6 +78,9 @@ public final class InventoryErpToCrm {
         int top = crm.pageSize();
         String quantityField = quantityField();
         List<JsonNode> page = crm.query("Product", null, "Id asc", top, read);
+        OneSidedProducts sides = exchange.getVariable(SIDES, OneSidedProducts.class);
+        page.forEach(product -> sides.crm(product.path("Id").asText(""), product.path("Code").asText(""),
+                product.path("Name").asText("")));
         exchange.setVariable(READ, read + page.size());
         exchange.setVariable(BridgeNames.MORE_PAGES, page.size() == top);
         LOG.debug("Read {} CRM products for field {}", page.size(), quantityField);
@@ -100,6 +116,25 @@ public final class InventoryErpToCrm {
             }
             stats.stockFailed();
             LOG.error("CRM product {} ({}) stock not updated: {}", code, id, BridgeException.describe(e));
+        }
+    }
+
+    /**
+     * Reports, once each, the products that became one-sided in this pass; runs only after every CRM page was
+     * read, since a product missing from a partial read is not known to be one-sided.
+     */
+    public void reportOneSided(Exchange exchange) {
+        Map<String, String> warnings = exchange.getVariable(SIDES, OneSidedProducts.class).warnings();
+        Set<String> reported = oneSided.load();
+        warnings.forEach((key, warning) -> {
+            if (!reported.contains(key)) {
+                stats.stockOneSided();
+                LOG.warn(warning);
+            }
+        });
+        // Keeping only the current ones is what lets a product that was matched again be reported anew.
+        if (!reported.equals(warnings.keySet())) {
+            oneSided.save(warnings.keySet());
         }
     }
 

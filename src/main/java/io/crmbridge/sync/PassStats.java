@@ -21,6 +21,7 @@ public final class PassStats {
     private final AtomicLong ordersFailed = new AtomicLong();
     private final AtomicLong stockUpdated = new AtomicLong();
     private final AtomicLong stockFailed = new AtomicLong();
+    private final AtomicLong stockOneSided = new AtomicLong();
     private final AtomicLong flowsFailed = new AtomicLong();
     private volatile long crmLoginsBefore;
     private volatile long erpLoginsBefore;
@@ -37,6 +38,7 @@ public final class PassStats {
         ordersFailed.set(0);
         stockUpdated.set(0);
         stockFailed.set(0);
+        stockOneSided.set(0);
         flowsFailed.set(0);
         crmLoginsBefore = logins.count(CrmClient.SYSTEM);
         erpLoginsBefore = logins.count(ErpClient.SYSTEM);
@@ -57,7 +59,8 @@ public final class PassStats {
     /** Ends the pass: logs the summary line and returns it. */
     public PassSummary end() {
         PassSummary summary = new PassSummary(ordersCreated.get(), ordersExisting.get(), ordersFailed.get(),
-                stockUpdated.get(), stockFailed.get(), logins.count(CrmClient.SYSTEM) - crmLoginsBefore,
+                stockUpdated.get(), stockFailed.get(), stockOneSided.get(),
+                logins.count(CrmClient.SYSTEM) - crmLoginsBefore,
                 logins.count(ErpClient.SYSTEM) - erpLoginsBefore, flowsFailed.get());
         LOG.info(summary.line());
         return summary;
@@ -81,5 +84,9 @@ public final class PassStats {
 
     void stockFailed() {
         stockFailed.incrementAndGet();
+    }
+
+    void stockOneSided() {
+        stockOneSided.incrementAndGet();
     }
 }

@@ -25,7 +25,7 @@ class OnceModeTest {
 
     private static final Pattern SUMMARY = Pattern.compile("(?m)sync summary: orders\\.created=(\\d+) "
             + "orders\\.existing=(\\d+) orders\\.failed=(\\d+) stock\\.updated=(\\d+) stock\\.failed=(\\d+) "
-            + "logins\\.crm=(\\d+) logins\\.erp=(\\d+)$");
+            + "stock\\.one-sided=(\\d+) logins\\.crm=(\\d+) logins\\.erp=(\\d+)$");
 
     @TempDir
     Path folder;
@@ -40,8 +40,9 @@ class OnceModeTest {
         assertThat(Integer.parseInt(summary.group(1))).as("orders.created").isGreaterThanOrEqualTo(36);
         assertThat(summary.group(3)).as("orders.failed").isEqualTo("0");
         assertThat(Integer.parseInt(summary.group(4))).as("stock.updated").isEqualTo(12);
-        assertThat(summary.group(6)).as("logins.crm").isEqualTo("1");
-        assertThat(summary.group(7)).as("logins.erp").isEqualTo("1");
+        assertThat(summary.group(6)).as("stock.one-sided").isEqualTo("0");
+        assertThat(summary.group(7)).as("logins.crm").isEqualTo("1");
+        assertThat(summary.group(8)).as("logins.erp").isEqualTo("1");
         assertThat(summary.find()).as("a second summary line").isFalse();
     }
 

@@ -186,6 +186,26 @@ class ErpSimulatorTest {
     }
 
     @Test
+    void productQuantity_addsUpTheListedLocations_theWarehouseHoldingBothStorageLocations() {
+        ErpSimulator erp = start();
+        erp.setStockQuantity("SKU-003", new BigDecimal("42"));
+        erp.setShopQuantity("SKU-003", new BigDecimal("0.5"));
+        String session = login(erp);
+        String query = "[[[\"code\", \"=\", \"SKU-003\"]], 0, 1, null, [\"quantity\"], ";
+
+        JsonNode shop = result(rpc(erp.url(), session, "model.product.product.search_read",
+                query + "{\"locations\": [" + ErpSimulator.SHOP_LOCATION_ID + "]}]"));
+        JsonNode both = result(rpc(erp.url(), session, "model.product.product.search_read",
+                query + "{\"locations\": [3, " + ErpSimulator.SHOP_LOCATION_ID + "]}]"));
+        JsonNode warehouse = result(rpc(erp.url(), session, "model.product.product.search_read",
+                query + "{\"locations\": [1]}]"));
+
+        assertThat(shop.get(0).get("quantity").toString()).as("shop floor").isEqualTo("0.5");
+        assertThat(both.get(0).get("quantity").toString()).as("storage and shop floor").isEqualTo("42.5");
+        assertThat(warehouse.get(0).get("quantity").toString()).as("warehouse").isEqualTo("42.5");
+    }
+
+    @Test
     void stockLocations_includeStorageZone() {
         ErpSimulator erp = start();
 

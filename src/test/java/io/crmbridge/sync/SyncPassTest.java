@@ -117,13 +117,25 @@ class SyncPassTest {
                     .isEqualByComparingTo(systems.erp.stockQuantity(code));
         }
 
+        // The CRM stamps ModifiedOn on every save, so unchanged stamps prove that no PATCH was sent.
+        systems.clock.advance(Duration.ofSeconds(5));
+        Map<String, Object> savedAfterFirst = productsModifiedOn();
+        PassSummary unchanged = bridge.runPass();
+        assertThat(unchanged.stockUpdated()).as("products updated with no stock change").isZero();
+        assertThat(productsModifiedOn()).as("CRM products saved with no stock change").isEqualTo(savedAfterFirst);
+
         String changed = (String) systems.crm.products().get(3).get("Code");
         systems.erp.setStockQuantity(changed, new BigDecimal("12.345678901234567890"));
+        systems.clock.advance(Duration.ofSeconds(5));
         PassSummary second = bridge.runPass();
 
-        assertThat(second.stockUpdated()).as("products updated in the second pass").isEqualTo(1);
+        assertThat(second.stockUpdated()).as("products updated after one stock change").isEqualTo(1);
         assertThat(systems.crm.product(changed).get("UsrStockQuantity").toString())
                 .isEqualTo("12.345678901234567890");
+        Map<String, Object> savedAfterChange = productsModifiedOn();
+        assertThat(savedAfterChange.keySet().stream().filter(code -> !savedAfterChange.get(code)
+                .equals(savedAfterFirst.get(code)))).as("CRM products saved after one stock change")
+                .containsExactly(changed);
     }
 
     @Test
@@ -175,6 +187,11 @@ class SyncPassTest {
 
         assertThat(summary.ordersFailed()).isEqualTo(1);
         assertThat(systems.erp.sales()).isEmpty();
+    }
+
+    private Map<String, Object> productsModifiedOn() {
+        return systems.crm.products().stream().collect(Collectors.toMap(p -> (String) p.get("Code"),
+                p -> p.get("ModifiedOn")));
     }
 
     private void start(Simulators simulators) {

@@ -1,5 +1,6 @@
 package io.crmbridge.testsupport;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,13 +14,22 @@ public final class BridgeSettings {
     private BridgeSettings() {
     }
 
-    /** Starts settings that keep the orders watermark in {@code watermarkFile} and the dead letters next to it. */
-    public static BridgeSettings withWatermark(java.nio.file.Path watermarkFile) {
+    /**
+     * Starts settings that keep the orders watermark in {@code watermarkFile}, and the dead letters and the
+     * reported one-sided products beside it, so that no test writes the bridge's state into the working directory.
+     */
+    public static BridgeSettings withWatermark(Path watermarkFile) {
         BridgeSettings settings = new BridgeSettings();
         settings.properties.put("bridge.orders.watermark-file", watermarkFile.toString());
         settings.properties.put("bridge.dead-letters.file",
                 watermarkFile.resolveSibling("dead-letters.jsonl").toString());
+        settings.properties.put("bridge.stock.one-sided-file", oneSidedFileBeside(watermarkFile).toString());
         return settings;
+    }
+
+    /** The file {@link #withWatermark} keeps the reported one-sided products in. */
+    public static Path oneSidedFileBeside(Path watermarkFile) {
+        return watermarkFile.resolveSibling("stock-one-sided.json");
     }
 
     /** Points the CRM at an OData root and an OAuth 2.0 token endpoint. */

@@ -81,6 +81,11 @@ public final class Simulators implements AutoCloseable {
         return watermarkFile;
     }
 
+    /** The file the keys of the reported one-sided products are saved in. */
+    public Path oneSidedFile() {
+        return BridgeSettings.oneSidedFileBeside(watermarkFile);
+    }
+
     @Override
     public void close() {
         crm.close();
