@@ -1,0 +1,105 @@
+package io.crmbridge.sync;
+
+import io.crmbridge.simulator.ErpSimulator;
+import io.crmbridge.simulator.SimulatorData;
+import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.Simulators;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Keyset paging on (ModifiedOn, Id) skips nothing and repeats nothing, however the stamps fall. */
+class PagingTest {
+
+    @TempDir
+    Path folder;
+
+    private Simulators systems;
+    private BridgeRuntime bridge;
+
+    @AfterEach
+    void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (systems != null) {
+            systems.close();
+        }
+    }
+
+    @Test
+    void ordersSharingOneModifiedOn_acrossPageBoundaries_areEachCreatedOnce() throws Exception {
+        SimulatorData base = SimulatorData.generate(7L, 2, 3, 0, Simulators.START);
+        Instant sameStamp = Simulators.START.minusSeconds(600);
+        List<SimulatorData.Order> orders = new ArrayList<>();
+        for (int i = 1; i <= 23; i++) {
+            orders.add(new SimulatorData.Order(UUID.randomUUID(), String.format("ORD-%04d", i),
+                    base.accounts().get(0).id(), sameStamp, List.of(new SimulatorData.OrderLine(UUID.randomUUID(),
+                    base.products().get(i % 3).id(), BigDecimal.ONE, BigDecimal.TEN))));
+        }
+        start(new SimulatorData(base.accounts(), base.products(), orders), "5");
+
+        PassSummary summary = bridge.runPass();
+
+        // 23 orders on one stamp fill four pages and part of a fifth: only the Id tells them apart.
+        assertThat(summary.ordersCreated()).as("orders created").isEqualTo(23);
+        assertThat(salesPerReference()).as("sales per CRM order").hasSize(23).allSatisfy((id, count) ->
+                assertThat(count).as("sales of CRM order " + id).isEqualTo(1));
+        assertThat(Files.readString(systems.watermarkFile())).as("watermark keeps its UTC offset")
+                .contains("\"modifiedOn\":\"").containsPattern("\"modifiedOn\":\"[^\"]+Z\"");
+    }
+
+    @Test
+    void ordersAddedWhileAPassRuns_areSyncedByThisPassOrTheNext_eachOnce() throws Exception {
+        start(SimulatorData.generate(7L, 5, 12, 60, Simulators.START), "7");
+        List<SimulatorData.Order> added = new ArrayList<>();
+
+        CompletableFuture<PassSummary> pass = CompletableFuture.supplyAsync(bridge::runPass);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (systems.erp.sales().isEmpty() && !pass.isDone() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        // Each new order is stamped later than every order read so far, as the CRM would stamp it.
+        for (int i = 0; i < 30; i++) {
+            systems.clock.advance(Duration.ofMillis(1));
+            added.add(systems.crm.addRandomOrder());
+        }
+        PassSummary first = pass.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        PassSummary second = bridge.runPass();
+
+        assertThat(added).as("orders added during the first pass").isNotEmpty();
+        assertThat(first.succeeded() && second.succeeded()).as("both passes succeeded").isTrue();
+        Map<String, Long> sales = salesPerReference();
+        assertThat(sales).as("sales per CRM order").hasSize(60 + added.size());
+        assertThat(sales.values()).as("sales per CRM order").containsOnly(1L);
+        assertThat(systems.crm.orders()).allSatisfy(order ->
+                assertThat(order.get("UsrErpNumber")).as("ERP number of " + order.get("Number")).isNotNull());
+    }
+
+    private Map<String, Long> salesPerReference() {
+        return systems.erp.sales().stream().collect(Collectors.groupingBy(ErpSimulator.Sale::reference,
+                Collectors.counting()));
+    }
+
+    private void start(SimulatorData data, String pageSize) {
+        systems = Simulators.start(data, Duration.ofHours(1), Duration.ofHours(1), folder);
+        Map<String, String> properties = new HashMap<>(systems.properties());
+        properties.put("bridge.crm.page-size", pageSize);
+        bridge = BridgeRuntime.start(properties, systems.beans());
+    }
+}
