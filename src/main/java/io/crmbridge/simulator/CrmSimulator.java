@@ -153,6 +153,14 @@ public final class CrmSimulator implements AutoCloseable {
         failures.arm(n, status, contentType, body);
     }
 
+    /**
+     * Tells {@code observer} about every request from now on, so a test can act at an exact one; null
+     * removes it.
+     */
+    public void observeRequests(RequestObserver observer) {
+        server.observe(observer);
+    }
+
     /** Adds one random order every {@code every} on a daemon thread, so a demo shows changes flowing. */
     public void startActivity(Duration every) {
         server.every(every, this::addRandomOrder);

@@ -235,6 +235,14 @@ public final class ErpSimulator implements AutoCloseable {
         failures.arm(n, status, contentType, body);
     }
 
+    /**
+     * Tells {@code observer} about every request from now on, with its JSON-RPC method once read, so a test
+     * can act at an exact one; null removes it.
+     */
+    public void observeRequests(RequestObserver observer) {
+        server.observe(observer);
+    }
+
     /** Changes a random product's stock every {@code every} on a daemon thread, for the demo. */
     public void startActivity(Duration every) {
         server.every(every, () -> {
@@ -310,6 +318,7 @@ public final class ErpSimulator implements AutoCloseable {
                 HttpSupport.sendHtml(exchange, 400, "Bad Request", "The request is not a JSON-RPC call.");
                 return;
             }
+            LoopbackServer.operation(exchange, (String) request.get("method"));
             call(exchange, request);
         } catch (RuntimeException e) {
             LOG.warn("ERP simulator failed on {} {}", exchange.getRequestMethod(),

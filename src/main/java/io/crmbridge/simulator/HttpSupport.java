@@ -36,8 +36,15 @@ final class HttpSupport {
         }
     }
 
-    /** Sends a reply; a null or empty body is sent without content, as 204 and 401 need. */
+    /**
+     * Sends a reply; a null or empty body is sent without content, as 204 and 401 need. A request observer
+     * may have the connection dropped instead.
+     */
     static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        if (!LoopbackServer.mayAnswer(exchange, status)) {
+            exchange.close();
+            return;
+        }
         if (contentType != null && body != null && body.length > 0) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }

@@ -1,5 +1,6 @@
 package io.crmbridge.simulator;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -11,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,7 @@ final class LoopbackServer {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackServer.class);
 
     private static final int WORKERS = 4;
+    private static final String OBSERVATION = LoopbackServer.class.getName() + ".observation";
 
     static {
         // The JDK server writes headers and body apart; with Nagle on, each reply waits about 40 ms for the
@@ -34,6 +38,8 @@ final class LoopbackServer {
     private HttpServer server;
     private ExecutorService workers;
     private ScheduledExecutorService activity;
+    private final AtomicLong requests = new AtomicLong();
+    private volatile RequestObserver observer;
 
     LoopbackServer(String name, int port) {
         if (port < 0 || port > 65_535) {
@@ -55,8 +61,47 @@ final class LoopbackServer {
         }
         workers = Executors.newFixedThreadPool(WORKERS, HttpSupport.daemonThreads(name + "-http"));
         server.setExecutor(workers);
-        server.createContext("/", handler);
+        server.createContext("/", exchange -> serve(handler, exchange));
         server.start();
+    }
+
+    /** Sets the observer told about every request from now on; null removes it. */
+    void observe(RequestObserver observer) {
+        this.observer = observer;
+    }
+
+    /** Names the operation a request asks for, such as a JSON-RPC method, for the observer. */
+    static void operation(HttpExchange exchange, String operation) {
+        if (exchange.getAttribute(OBSERVATION) instanceof Observation observation) {
+            observation.request.operation(operation);
+        }
+    }
+
+    /**
+     * Tells whether the answer with {@code status} may be written: false when the observer chose to drop
+     * the connection instead. The observer is asked once per request, so if it throws, the simulator's
+     * error answer is sent.
+     */
+    static boolean mayAnswer(HttpExchange exchange, int status) {
+        return !(exchange.getAttribute(OBSERVATION) instanceof Observation observation)
+                || !observation.asked.compareAndSet(false, true)
+                || observation.observer.answering(observation.request, status);
+    }
+
+    private void serve(HttpHandler handler, HttpExchange exchange) throws IOException {
+        long sequence = requests.incrementAndGet();
+        RequestObserver current = observer;
+        if (current != null) {
+            ObservedRequest request = new ObservedRequest(name, sequence, exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath());
+            if (!current.arrived(request)) {
+                // Closed before any answer, the JDK server drops the connection: the client reads no reply.
+                exchange.close();
+                return;
+            }
+            exchange.setAttribute(OBSERVATION, new Observation(current, request));
+        }
+        handler.handle(exchange);
     }
 
     /** Gives the root URL, such as {@code http://127.0.0.1:41234}. */
@@ -98,6 +143,14 @@ final class LoopbackServer {
             workers.shutdownNow();
             server = null;
             workers = null;
+        }
+    }
+
+    /** The observer and request of one exchange, with whether the observer was asked about its answer. */
+    private record Observation(RequestObserver observer, ObservedRequest request, AtomicBoolean asked) {
+
+        Observation(RequestObserver observer, ObservedRequest request) {
+            this(observer, request, new AtomicBoolean());
         }
     }
 }
