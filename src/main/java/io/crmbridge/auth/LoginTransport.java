@@ -5,6 +5,7 @@ import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.HttpReply;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.http.common.HttpMethods;
 import org.apache.camel.ProducerTemplate;
 
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class LoginTransport {
     public HttpReply post(String system, String url, String contentType, String body, Map<String, String> headers) {
         Exchange exchange = template.request(HttpCalls.loginEndpointFor(url), request -> {
             request.getMessage().setHeader(Exchange.HTTP_URI, url);
-            request.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+            request.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
             request.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);
             request.getMessage().setHeader("Accept", "application/json");
             headers.forEach(request.getMessage()::setHeader);

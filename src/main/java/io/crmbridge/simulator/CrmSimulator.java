@@ -208,7 +208,7 @@ public final class CrmSimulator implements AutoCloseable {
 
     /** Adds {@code product} with no stock, as if a user created it now. */
     public synchronized void addProduct(SimulatorData.Product product) {
-        if (tables.get("Product").containsKey(product.id())) {
+        if (tables.get("Product").contains(product.id())) {
             throw new IllegalArgumentException("The CRM simulator already has product " + product.id());
         }
         put("Product", row("Id", product.id(), "Code", product.code(), "Name", product.name(),

@@ -83,6 +83,14 @@ final class EntitySet {
         index(row);
     }
 
+    /** Removes the row with {@code id}, if there is one. */
+    void remove(UUID id) {
+        Map<String, Object> removed = rows.remove(id);
+        if (removed != null) {
+            unindex(removed);
+        }
+    }
+
     /** Changes fields of a stored row and moves it in the indexes. */
     void update(Map<String, Object> row, Map<String, Object> changes) {
         unindex(row);
