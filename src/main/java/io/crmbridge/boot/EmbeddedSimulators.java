@@ -98,7 +98,13 @@ final class EmbeddedSimulators implements AutoCloseable {
                     overrides.put("bridge." + system + ".auth.expiry-margin", "3s");
                 }
             }
-            overrides.put("bridge.orders.watermark-file", freshWatermarkFile().toString());
+            Path folder = freshDataFolder();
+            overrides.put("bridge.orders.watermark-file", folder.resolve("orders-watermark.json").toString());
+            // With both systems simulated in this process, no other instance syncs them: a lock shared with one
+            // would leave this instance's simulators unsynced while the other leads.
+            if (crm != null && erp != null && unset(properties, "bridge.cluster.folder")) {
+                overrides.put("bridge.cluster.folder", folder.resolve("cluster").toString());
+            }
             overrides.forEach(properties::addOverrideProperty);
         }
     }
@@ -129,12 +135,12 @@ final class EmbeddedSimulators implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** The simulators start with fresh data, so a watermark left by an earlier run must not hide it. */
-    private static Path freshWatermarkFile() {
+    /** A folder of this run's own: the simulators start with fresh data, which an earlier watermark must not hide. */
+    private static Path freshDataFolder() {
         try {
             Path folder = Files.createTempDirectory("crm-erp-bridge-");
             folder.toFile().deleteOnExit();
-            return folder.resolve("orders-watermark.json");
+            return folder;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
