@@ -6,6 +6,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 
+import java.util.Map;
+
 
 /**
  * Makes authorised HTTP calls to an external system through the {@code authorized-call} route, each on a fresh
@@ -31,7 +33,14 @@ public final class RemoteCalls {
      * @throws RemoteCallException when the system cannot be reached or answers with an error status
      */
     public HttpReply call(String system, String method, String url, String contentType, String body) {
+        return call(system, method, url, contentType, body, Map.of());
+    }
+
+    /** Sends one request with extra HTTP headers, such as {@code Prefer}, as {@link #call} does. */
+    public HttpReply call(String system, String method, String url, String contentType, String body,
+                          Map<String, String> headers) {
         Exchange exchange = template.request(BridgeNames.CALL_ENDPOINT, request -> {
+            headers.forEach(request.getMessage()::setHeader);
             request.setVariable(BridgeNames.SYSTEM, system);
             request.setVariable(BridgeNames.HTTP_METHOD, method);
             request.setVariable(BridgeNames.URL, url);

@@ -39,6 +39,7 @@ public final class CrmSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrmSimulator.class);
 
     private static final String ODATA_PREFIX = "/0/odata/";
+    private static final int MAX_BATCH = 100;
     private static final Pattern ENTITY_PATH = Pattern.compile("/0/odata/([A-Za-z]+)(?:\\(([^)]*)\\))?");
     private static final Pattern ORDER_NUMBER = Pattern.compile("ORD-(\\d+)");
     private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
@@ -323,6 +324,14 @@ public final class CrmSimulator implements AutoCloseable {
             sendODataError(exchange, 401, "Unauthorized");
             return;
         }
+        if (path.equals(ODATA_PREFIX + "$batch")) {
+            if (!exchange.getRequestMethod().equals("POST")) {
+                throw new ODataException(405, "$batch only accepts POST.");
+            }
+            String prefer = exchange.getRequestHeaders().getFirst("Prefer");
+            HttpSupport.sendJson(exchange, 200, batch(body, prefer != null && prefer.contains("continue-on-error")));
+            return;
+        }
         Matcher matcher = ENTITY_PATH.matcher(path);
         if (!matcher.matches() || !SCHEMAS.containsKey(matcher.group(1))) {
             throw new ODataException(404, "No entity set at " + path + ".");
@@ -442,6 +451,62 @@ public final class CrmSimulator implements AutoCloseable {
             converted.put("ModifiedOn", now());
             tables.get(entity).update(row, converted);
         }
+    }
+
+    /**
+     * Runs a JSON {@code $batch} of PATCH requests as Creatio does: at most 100, each answered with its own
+     * status; after the first failure the rest are not run unless the client asked to continue on error.
+     */
+    private Map<String, Object> batch(byte[] body, boolean continueOnError) {
+        Map<String, Object> request;
+        try {
+            request = HttpSupport.JSON.readValue(body, JSON_OBJECT);
+        } catch (IOException e) {
+            throw new ODataException(400, "The $batch body is not a JSON object.");
+        }
+        if (request == null || !(request.get("requests") instanceof List<?> requests)) {
+            throw new ODataException(400, "The $batch body has no \"requests\" array.");
+        }
+        if (requests.size() > MAX_BATCH) {
+            throw new ODataException(400, "A $batch takes at most " + MAX_BATCH + " requests.");
+        }
+        List<Map<String, Object>> responses = new ArrayList<>();
+        for (Object item : requests) {
+            Map<?, ?> part = item instanceof Map<?, ?> map ? map : Map.of();
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("id", part.get("id"));
+            try {
+                batchPatch(part);
+                response.put("status", 204);
+            } catch (ODataException e) {
+                response.put("status", e.status());
+                response.put("body", Map.of("error", Map.of("code", "", "message", e.getMessage())));
+            }
+            responses.add(response);
+            if ((int) response.get("status") >= 400 && !continueOnError) {
+                break;
+            }
+        }
+        return Map.of("responses", responses);
+    }
+
+    private void batchPatch(Map<?, ?> part) {
+        if (!"PATCH".equals(part.get("method"))) {
+            throw new ODataException(405, "The simulator's $batch runs PATCH requests only.");
+        }
+        String url = String.valueOf(part.get("url"));
+        Matcher matcher = ENTITY_PATH.matcher(url.startsWith("/") ? url : ODATA_PREFIX + url);
+        if (!matcher.matches() || !SCHEMAS.containsKey(matcher.group(1)) || matcher.group(2) == null) {
+            throw new ODataException(404, "No entity at " + url + ".");
+        }
+        String entity = matcher.group(1);
+        byte[] changes;
+        try {
+            changes = HttpSupport.JSON.writeValueAsBytes(part.get("body"));
+        } catch (IOException e) {
+            throw new ODataException(400, "The request body is not a JSON object.");
+        }
+        patch(entity, parseKey(entity, matcher.group(2)), changes);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------

@@ -1,17 +1,23 @@
 package io.crmbridge.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmbridge.BridgeException;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
 import io.crmbridge.remote.HttpReply;
+import io.crmbridge.remote.RemoteCallException;
 import io.crmbridge.remote.RemoteCalls;
+import io.crmbridge.remote.TransientStatus;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads and updates CRM records over OData 4 (Creatio's {@code /0/odata/{Entity}}), every call authorised
@@ -23,6 +29,7 @@ public final class CrmClient {
     public static final String SYSTEM = "crm";
 
     private static final int MAX_PAGE_SIZE = 1000;
+    private static final int MAX_BATCH_SIZE = 100;
 
     private final SystemSettings settings;
     private final RemoteCalls calls;
@@ -67,6 +74,75 @@ public final class CrmClient {
         calls.call(SYSTEM, "PATCH", entityUrl(entity) + "(" + id + ")", "application/json", Json.write(fields));
     }
 
+    /**
+     * Changes fields of many records, in OData JSON {@code $batch} requests of up to {@code bridge.crm.batch-size}
+     * PATCHes each (plain PATCHes when it is 1), and returns the records the CRM refused, each with its error.
+     *
+     * @throws RemoteCallException when the CRM fails a request as a whole, or answers a part with 408, 429 or 5xx,
+     *                             so the caller can send them again
+     */
+    public Map<String, RuntimeException> patchAll(String entity, Map<String, ObjectNode> changes) {
+        Map<String, RuntimeException> refused = new LinkedHashMap<>();
+        int size = batchSize();
+        if (size == 1) {
+            changes.forEach((id, fields) -> {
+                try {
+                    patch(entity, id, fields);
+                } catch (RemoteCallException e) {
+                    if (TransientStatus.isTransient(e.status())) {
+                        throw e;
+                    }
+                    refused.put(id, e);
+                }
+            });
+            return refused;
+        }
+        List<String> ids = new ArrayList<>(changes.keySet());
+        for (int from = 0; from < ids.size(); from += size) {
+            refused.putAll(patchBatch(entity, ids.subList(from, Math.min(ids.size(), from + size)), changes));
+        }
+        return refused;
+    }
+
+    private Map<String, RuntimeException> patchBatch(String entity, List<String> ids, Map<String, ObjectNode> changes) {
+        ObjectNode batch = Json.MAPPER.createObjectNode();
+        ArrayNode requests = batch.putArray("requests");
+        for (int i = 0; i < ids.size(); i++) {
+            ObjectNode request = requests.addObject();
+            request.put("id", String.valueOf(i));
+            request.put("method", "PATCH");
+            request.put("url", entity + "(" + ids.get(i) + ")");
+            request.putObject("headers").put("Content-Type", "application/json");
+            request.set("body", changes.get(ids.get(i)));
+        }
+        String url = stripSlash(settings.required(SYSTEM, "base-url")) + odataPath() + "/$batch";
+        JsonNode answer = readJson(calls.call(SYSTEM, "POST", url, "application/json", Json.write(batch),
+                Map.of("Prefer", "continue-on-error")), "a $batch of " + ids.size() + " " + entity + " changes");
+
+        Map<String, RuntimeException> refused = new LinkedHashMap<>();
+        Map<String, JsonNode> responses = new HashMap<>();
+        answer.path("responses").forEach(response -> responses.put(response.path("id").asText(), response));
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            JsonNode response = responses.get(String.valueOf(i));
+            if (response == null) {
+                throw new BridgeException("CRM answered a $batch of " + ids.size() + " " + entity + " changes without "
+                        + "an answer for " + entity + " " + id + "; it is sent again on the next pass");
+            }
+            int status = response.path("status").asInt();
+            if (status >= 200 && status < 300) {
+                continue;
+            }
+            String message = "CRM answered HTTP " + status + " to PATCH " + entity + "(" + id + ") in a $batch"
+                    + errorText(response.path("body"));
+            if (TransientStatus.isTransient(status)) {
+                throw new RemoteCallException(message, status, null);
+            }
+            refused.put(id, new RemoteCallException(message, status, null));
+        }
+        return refused;
+    }
+
     /** Returns the configured page size for CRM queries ({@code bridge.crm.page-size}, 1 to 1000, default 50). */
     public int pageSize() {
         int size = settings.integer(SYSTEM, "page-size", 50);
@@ -82,10 +158,27 @@ public final class CrmClient {
         return settings.optional(SYSTEM, "fields." + key).orElse(fallback);
     }
 
+    private int batchSize() {
+        int size = settings.integer(SYSTEM, "batch-size", MAX_BATCH_SIZE);
+        if (size < 1 || size > MAX_BATCH_SIZE) {
+            throw new BridgeException("Setting bridge.crm.batch-size must be between 1 and " + MAX_BATCH_SIZE
+                    + " (Creatio's limit), not " + size);
+        }
+        return size;
+    }
+
     private String entityUrl(String entity) {
-        String base = settings.required(SYSTEM, "base-url");
+        return stripSlash(settings.required(SYSTEM, "base-url")) + odataPath() + "/" + entity;
+    }
+
+    private String odataPath() {
         String path = settings.optional(SYSTEM, "odata-path").orElse("/0/odata");
-        return stripSlash(base) + (path.startsWith("/") ? path : "/" + path) + "/" + entity;
+        return path.startsWith("/") ? path : "/" + path;
+    }
+
+    private static String errorText(JsonNode body) {
+        String message = body.path("error").path("message").asText("");
+        return message.isBlank() ? "" : ": " + message;
     }
 
     private static JsonNode readJson(HttpReply reply, String what) {

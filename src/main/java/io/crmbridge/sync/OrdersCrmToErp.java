@@ -130,18 +130,27 @@ public final class OrdersCrmToErp {
             sales.putAll(salesById(drafts.keySet()));
         }
 
+        Map<String, JsonNode> synced = new LinkedHashMap<>();
         for (JsonNode order : byId.values()) {
             String orderId = order.get("Id").asText();
             JsonNode sale = sales.get(orderId);
             if (unquoted.containsKey(orderId)) {
                 failed(order, unquoted.get(orderId));
             } else if (sale != null) {
-                finish(order, sale, created.containsKey(orderId));
+                synced.put(orderId, sale);
             } else if (created.containsKey(orderId)) {
                 failed(order, new RecordException("ERP lost sale " + created.get(orderId) + " of CRM order "
                         + describe(order) + " right after creating it"));
             }
         }
+        Map<String, RuntimeException> notWritten = writeBack(byId, synced);
+        synced.keySet().forEach(orderId -> {
+            if (notWritten.containsKey(orderId)) {
+                failed(byId.get(orderId), notWritten.get(orderId));
+            } else {
+                succeeded(byId.get(orderId), synced.get(orderId), created.containsKey(orderId));
+            }
+        });
         if (!created.isEmpty()) {
             LOG.info("Created {} ERP sale{} for the CRM orders from {} to {}", created.size(),
                     created.size() == 1 ? "" : "s", describe(byId.get(created.keySet().iterator().next())),
@@ -313,22 +322,15 @@ public final class OrdersCrmToErp {
         erp.call("model.sale.sale.quote", params, "quoting " + what);
     }
 
-    /** Writes the sale back to the order, counts the order and forgets any dead letter it left. */
-    private void finish(JsonNode order, JsonNode sale, boolean created) {
-        String orderId = order.get("Id").asText();
-        try {
-            writeBack(order, sale);
-        } catch (RuntimeException e) {
-            failed(order, e);
-            return;
-        }
+    /** Counts a synced order and forgets any dead letter it left. */
+    private void succeeded(JsonNode order, JsonNode sale, boolean created) {
         if (created) {
             stats.orderCreated();
             LOG.debug("Created ERP sale {} for CRM order {}", sale.path("number").asText(), describe(order));
         } else {
             stats.orderExisting();
         }
-        if (deadLetters.remove(CrmClient.SYSTEM, ENTITY, orderId)) {
+        if (deadLetters.remove(CrmClient.SYSTEM, ENTITY, order.get("Id").asText())) {
             LOG.info("CRM order {} is synced now and no longer a dead letter", describe(order));
         }
     }
@@ -403,18 +405,27 @@ public final class OrdersCrmToErp {
         return values;
     }
 
-    private void writeBack(JsonNode order, JsonNode sale) {
+    /**
+     * Writes each sale's number and state to its CRM order where they differ, and returns the orders the CRM
+     * refused to change.
+     */
+    private Map<String, RuntimeException> writeBack(Map<String, JsonNode> orders, Map<String, JsonNode> sales) {
         String numberField = crm.field("order-erp-number", "UsrErpNumber");
         String stateField = crm.field("order-erp-state", "UsrErpState");
-        String number = sale.path("number").asText("");
-        String state = sale.path("state").asText("");
-        if (number.equals(order.path(numberField).asText("")) && state.equals(order.path(stateField).asText(""))) {
-            return;
-        }
-        ObjectNode fields = Json.MAPPER.createObjectNode();
-        fields.put(numberField, number);
-        fields.put(stateField, state);
-        crm.patch(ENTITY, text(order, "Id"), fields);
+        Map<String, ObjectNode> changes = new LinkedHashMap<>();
+        sales.forEach((orderId, sale) -> {
+            JsonNode order = orders.get(orderId);
+            String number = sale.path("number").asText("");
+            String state = sale.path("state").asText("");
+            if (!number.equals(order.path(numberField).asText("")) || !state.equals(order.path(stateField)
+                    .asText(""))) {
+                ObjectNode fields = Json.MAPPER.createObjectNode();
+                fields.put(numberField, number);
+                fields.put(stateField, state);
+                changes.put(orderId, fields);
+            }
+        });
+        return changes.isEmpty() ? Map.of() : crm.patchAll(ENTITY, changes);
     }
 
     private Party partyFor(String accountId, String orderId) {

@@ -1,6 +1,7 @@
 package io.crmbridge.sync;
 
 import io.crmbridge.remote.RemoteCallException;
+import io.crmbridge.remote.TransientStatus;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 
@@ -17,11 +18,6 @@ public final class TransientFailure implements Predicate {
         if (error == null) {
             error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         }
-        return error instanceof RemoteCallException call && isTransient(call.status());
-    }
-
-    /** Tells whether an HTTP status, or 0 for no answer at all, may well be different on the next attempt. */
-    static boolean isTransient(int status) {
-        return status == 0 || status == 408 || status == 429 || status >= 500;
+        return error instanceof RemoteCallException call && TransientStatus.isTransient(call.status());
     }
 }

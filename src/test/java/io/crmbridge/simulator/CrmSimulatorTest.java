@@ -387,6 +387,41 @@ class CrmSimulatorTest {
     }
 
     @Test
+    void batch_runsEachPatch_andAnswersEachWithItsOwnStatus() {
+        CrmSimulator crm = start(CrmSimulator.builder().data(handMadeData()));
+        String token = token(crm);
+        String body = "{\"requests\":["
+                + "{\"id\":\"a\",\"method\":\"PATCH\",\"url\":\"Order(" + UUID.randomUUID() + ")\",\"body\":{}},"
+                + "{\"id\":\"b\",\"method\":\"PATCH\",\"url\":\"Order(" + ORDER_ID + ")\","
+                + "\"body\":{\"UsrErpNumber\":\"SO9\"}}]}";
+
+        JsonNode stopped = json(send("POST", crm.baseUrl() + "/0/odata/$batch", body, "Authorization",
+                "Bearer " + token, "Content-Type", "application/json"));
+        assertThat(stopped.path("responses")).as("without continue-on-error, the batch stops at the 404")
+                .hasSize(1);
+        assertThat(crm.order(ORDER_ID).get("UsrErpNumber")).isNull();
+
+        JsonNode answered = json(send("POST", crm.baseUrl() + "/0/odata/$batch", body, "Authorization",
+                "Bearer " + token, "Content-Type", "application/json", "Prefer", "continue-on-error"));
+        assertThat(answered.path("responses").get(0).path("id").asText()).isEqualTo("a");
+        assertThat(answered.path("responses").get(0).path("status").asInt()).isEqualTo(404);
+        assertThat(answered.path("responses").get(1).path("status").asInt()).isEqualTo(204);
+        assertThat(crm.order(ORDER_ID).get("UsrErpNumber")).isEqualTo("SO9");
+    }
+
+    @Test
+    void batch_ofMoreThanAHundredRequests_isRefusedWith400() {
+        CrmSimulator crm = start(CrmSimulator.builder().data(handMadeData()));
+        String part = "{\"id\":\"x\",\"method\":\"PATCH\",\"url\":\"Order(" + ORDER_ID + ")\",\"body\":{}}";
+        String body = "{\"requests\":[" + String.join(",", java.util.Collections.nCopies(101, part)) + "]}";
+
+        HttpResponse<String> answer = send("POST", crm.baseUrl() + "/0/odata/$batch", body, "Authorization",
+                "Bearer " + token(crm), "Content-Type", "application/json");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void decimals_keepFullPrecisionThroughPatchAndRead() {
         CrmSimulator crm = start(CrmSimulator.builder().data(handMadeData()));
         String token = token(crm);

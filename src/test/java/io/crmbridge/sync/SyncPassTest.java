@@ -75,6 +75,21 @@ class SyncPassTest {
     }
 
     @Test
+    void writeBackWithoutBatch_plainPatchPerOrder_givesTheSameOrders() {
+        systems = Simulators.start(folder);
+        Map<String, String> properties = new HashMap<>(systems.properties());
+        // For a CRM without OData $batch: one PATCH per order.
+        properties.put("bridge.crm.batch-size", "1");
+        bridge = BridgeRuntime.start(properties, systems.beans());
+
+        PassSummary summary = bridge.runPass();
+
+        assertThat(summary.ordersCreated()).isEqualTo(36);
+        assertThat(systems.crm.orders()).allSatisfy(order ->
+                assertThat(order.get("UsrErpNumber")).as("ERP number of " + order.get("Number")).isNotNull());
+    }
+
+    @Test
     void secondPass_createsNoDuplicate_andSyncsOnlyNewOrders() {
         start(Simulators.start(folder));
         bridge.runPass();
