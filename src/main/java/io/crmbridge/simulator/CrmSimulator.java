@@ -13,7 +13,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -71,8 +69,8 @@ public final class CrmSimulator implements AutoCloseable {
     private final JwtSigner signer = new JwtSigner();
     private final Random activityRandom = new Random();
 
-    /** Rows per entity set keyed by Id, in insertion order; guarded by {@code this}. */
-    private final Map<String, LinkedHashMap<UUID, Map<String, Object>>> tables = new HashMap<>();
+    /** The entity sets by name; guarded by {@code this}. */
+    private final Map<String, EntitySet> tables = new HashMap<>();
 
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger expiredTokenRejections = new AtomicInteger();
@@ -86,7 +84,12 @@ public final class CrmSimulator implements AutoCloseable {
         this.expiresInAsString = builder.expiresInAsString;
         this.omitExpiresIn = builder.omitExpiresIn;
         this.server = new LoopbackServer("crm-simulator", builder.port);
-        SCHEMAS.keySet().forEach(name -> tables.put(name, new LinkedHashMap<>()));
+        // The bridge pages through orders by (ModifiedOn, Id) and reads the lines of the orders of a page.
+        SCHEMAS.forEach((name, schema) -> tables.put(name, switch (name) {
+            case "Order" -> EntitySet.withKeyset("ModifiedOn");
+            case "OrderProduct" -> EntitySet.groupedBy(schema, "OrderId");
+            default -> EntitySet.plain();
+        }));
         load(builder.data != null ? builder.data : SimulatorData.generate(clock.instant()));
     }
 
@@ -197,17 +200,17 @@ public final class CrmSimulator implements AutoCloseable {
 
     /** Adds {@code order} and its lines as if a user saved it now; returns it with the Clock's stamp. */
     public synchronized SimulatorData.Order addOrder(SimulatorData.Order order) {
-        if (!tables.get("Account").containsKey(order.accountId())) {
+        if (!tables.get("Account").contains(order.accountId())) {
             throw new IllegalArgumentException("Order " + order.number() + " refers to unknown account "
                     + order.accountId());
         }
         for (SimulatorData.OrderLine line : order.lines()) {
-            if (!tables.get("Product").containsKey(line.productId())) {
+            if (!tables.get("Product").contains(line.productId())) {
                 throw new IllegalArgumentException("Order " + order.number() + " refers to unknown product "
                         + line.productId());
             }
         }
-        if (tables.get("Order").containsKey(order.id())) {
+        if (tables.get("Order").contains(order.id())) {
             throw new IllegalArgumentException("The CRM simulator already has order " + order.id());
         }
         SimulatorData.Order stamped = new SimulatorData.Order(order.id(), order.number(), order.accountId(),
@@ -218,8 +221,8 @@ public final class CrmSimulator implements AutoCloseable {
 
     /** Adds an order for a random account with random lines and the next free number. */
     public synchronized SimulatorData.Order addRandomOrder() {
-        List<UUID> accounts = new ArrayList<>(tables.get("Account").keySet());
-        List<SimulatorData.Product> products = tables.get("Product").values().stream()
+        List<UUID> accounts = tables.get("Account").rows().stream().map(row -> (UUID) row.get("Id")).toList();
+        List<SimulatorData.Product> products = tables.get("Product").rows().stream()
                 .map(row -> new SimulatorData.Product((UUID) row.get("Id"), (String) row.get("Code"),
                         (String) row.get("Name"), (BigDecimal) row.get("Price"), BigDecimal.ZERO))
                 .toList();
@@ -355,19 +358,16 @@ public final class CrmSimulator implements AutoCloseable {
                 throw new ODataException(400, "The query option '" + option + "' is not supported.");
             }
         }
-        Predicate<Map<String, Object>> filter = options.containsKey("$filter")
-                ? ODataFilter.parse(options.get("$filter"), schema) : row -> true;
-        List<Map<String, Object>> rows = new ArrayList<>(tables.get(entity).values().stream()
-                .filter(filter).toList());
-        if (options.containsKey("$orderby")) {
-            rows.sort(orderBy(options.get("$orderby"), schema));
-        }
+        ODataFilter filter = options.containsKey("$filter")
+                ? ODataFilter.parse(options.get("$filter"), schema) : ODataFilter.ALL;
+        List<EntitySet.SortItem> orderBy = options.containsKey("$orderby")
+                ? orderBy(options.get("$orderby"), schema) : List.of();
         int skip = nonNegative("$skip", options.get("$skip"), 0);
         int top = nonNegative("$top", options.get("$top"), Integer.MAX_VALUE);
         List<String> select = options.containsKey("$select")
                 ? selectList(options.get("$select"), schema) : List.copyOf(schema.keySet());
 
-        List<Map<String, Object>> value = rows.stream().skip(skip).limit(top)
+        List<Map<String, Object>> value = tables.get(entity).select(filter, orderBy, skip, top).stream()
                 .map(row -> toJson(row, select, schema)).toList();
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("@odata.context", baseUrl() + ODATA_PREFIX + "$metadata#" + entity);
@@ -415,9 +415,9 @@ public final class CrmSimulator implements AutoCloseable {
             if (row == null) {
                 throw new ODataException(404, "No " + entity + " with Id " + id + ".");
             }
-            row.putAll(converted);
             // Creatio stamps every save itself, whatever the client sent.
-            row.put("ModifiedOn", now());
+            converted.put("ModifiedOn", now());
+            tables.get(entity).update(row, converted);
         }
     }
 
@@ -450,12 +450,12 @@ public final class CrmSimulator implements AutoCloseable {
     }
 
     private void put(String entity, Map<String, Object> row) {
-        tables.get(entity).put((UUID) row.get("Id"), row);
+        tables.get(entity).insert(row);
     }
 
     private String nextOrderNumber() {
         int max = 0;
-        for (Map<String, Object> row : tables.get("Order").values()) {
+        for (Map<String, Object> row : tables.get("Order").rows()) {
             Matcher matcher = ORDER_NUMBER.matcher((String) row.get("Number"));
             if (matcher.matches()) {
                 max = Math.max(max, Integer.parseInt(matcher.group(1)));
@@ -470,7 +470,7 @@ public final class CrmSimulator implements AutoCloseable {
     }
 
     private List<Map<String, Object>> views(String entity) {
-        return tables.get(entity).values().stream().map(CrmSimulator::view).toList();
+        return tables.get(entity).rows().stream().map(CrmSimulator::view).toList();
     }
 
     private static Map<String, Object> view(Map<String, Object> row) {
@@ -486,8 +486,8 @@ public final class CrmSimulator implements AutoCloseable {
         return json;
     }
 
-    private static Comparator<Map<String, Object>> orderBy(String text, Map<String, FieldType> schema) {
-        Comparator<Map<String, Object>> result = null;
+    private static List<EntitySet.SortItem> orderBy(String text, Map<String, FieldType> schema) {
+        List<EntitySet.SortItem> items = new ArrayList<>();
         for (String item : text.split(",")) {
             String[] parts = item.trim().split("\\s+");
             boolean known = parts.length >= 1 && schema.containsKey(parts[0]);
@@ -495,16 +495,9 @@ public final class CrmSimulator implements AutoCloseable {
             if (!known || !direction) {
                 throw new ODataException(400, "Unsupported $orderby item '" + item.trim() + "'.");
             }
-            String field = parts[0];
-            // OData sorts null as the smallest value.
-            Comparator<Map<String, Object>> one = Comparator.comparing(row -> row.get(field),
-                    Comparator.nullsFirst(ODataFilter::order));
-            if (parts.length == 2 && parts[1].equals("desc")) {
-                one = one.reversed();
-            }
-            result = result == null ? one : result.thenComparing(one);
+            items.add(new EntitySet.SortItem(parts[0], parts.length == 2 && parts[1].equals("desc")));
         }
-        return result;
+        return items;
     }
 
     private static List<String> selectList(String text, Map<String, FieldType> schema) {

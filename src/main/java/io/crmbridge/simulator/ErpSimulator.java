@@ -129,6 +129,8 @@ public final class ErpSimulator implements AutoCloseable {
     /** Stock in the storage location by product id; guarded by {@code this}. */
     private final Map<Integer, BigDecimal> stock = new HashMap<>();
     private final Map<Integer, SaleRow> sales = new LinkedHashMap<>();
+    /** Sales by reference, in creation order, since the bridge finds a CRM order's sale by its reference. */
+    private final Map<String, List<SaleRow>> salesByReference = new HashMap<>();
     private final Map<Integer, LineRow> saleLines = new LinkedHashMap<>();
     private int nextSaleId = 1;
     private int nextLineId = 1;
@@ -245,8 +247,18 @@ public final class ErpSimulator implements AutoCloseable {
 
     /** Finds the sale order whose reference is {@code reference}, the CRM order number in the bridge. */
     public synchronized Optional<Sale> saleByReference(String reference) {
-        return sales.values().stream().filter(s -> Objects.equals(reference, s.reference)).findFirst()
-                .map(this::view);
+        return salesByReference.getOrDefault(reference, List.of()).stream().findFirst().map(this::view);
+    }
+
+    /** Counts the sales of each reference, to check that every CRM order arrived exactly once. */
+    public synchronized Map<String, Integer> salesPerReference() {
+        Map<String, Integer> counts = new HashMap<>();
+        salesByReference.forEach((reference, found) -> {
+            if (reference != null) {
+                counts.put(reference, found.size());
+            }
+        });
+        return counts;
     }
 
     /** Gives the quantity of the product with {@code code} in the storage location. */
@@ -437,7 +449,7 @@ public final class ErpSimulator implements AutoCloseable {
         Object order = params.size() > 3 ? params.get(3) : null;
         Object fields = params.size() > 4 ? params.get(4) : null;
 
-        List<Map<String, Object>> rows = new ArrayList<>(rows(model, context).stream()
+        List<Map<String, Object>> rows = new ArrayList<>(candidates(model, domain, context).stream()
                 .filter(row -> TrytonDomain.matches(domain, row, model)).toList());
         rows.sort(ordering(order, model));
         return rows.stream().skip(offset).limit(limit == null ? Long.MAX_VALUE : limit)
@@ -448,7 +460,10 @@ public final class ErpSimulator implements AutoCloseable {
         List<Integer> ids = ids(params);
         Object fields = params.size() > 1 ? params.get(1) : null;
         Map<Integer, Map<String, Object>> byId = new HashMap<>();
-        for (Map<String, Object> row : rows(model, context)) {
+        List<Map<String, Object>> found = model.equals("sale.sale")
+                ? ids.stream().map(sales::get).filter(Objects::nonNull).map(this::saleRow).toList()
+                : rows(model, context);
+        for (Map<String, Object> row : found) {
             byId.put((Integer) row.get("id"), row);
         }
         List<Map<String, Object>> result = new ArrayList<>();
@@ -564,6 +579,7 @@ public final class ErpSimulator implements AutoCloseable {
             sale.lines.add(row.id());
         }
         sales.put(sale.id, sale);
+        salesByReference.computeIfAbsent(sale.reference, reference -> new ArrayList<>(1)).add(sale);
         LOG.debug("ERP simulator created sale {} with reference '{}' and {} lines", sale.id, sale.reference,
                 sale.lines.size());
         return sale.id;
@@ -664,6 +680,38 @@ public final class ErpSimulator implements AutoCloseable {
             default -> throw new IllegalStateException("Unknown model " + model);
         }
         return rows;
+    }
+
+    /**
+     * Gives the records a search has to test: the sales a domain pins by {@code id} or {@code reference},
+     * found through the indexes, or else every record of the model.
+     */
+    private List<Map<String, Object>> candidates(String model, Object domain, Map<String, Object> context) {
+        if (model.equals("sale.sale")) {
+            Set<Object> ids = TrytonDomain.pinnedValues(domain, "id");
+            if (ids != null) {
+                return ids.stream().map(ErpSimulator::wholeNumber).filter(Objects::nonNull).map(sales::get)
+                        .filter(Objects::nonNull).map(this::saleRow).toList();
+            }
+            Set<Object> references = TrytonDomain.pinnedValues(domain, "reference");
+            if (references != null) {
+                return references.stream().flatMap(reference -> salesByReference
+                        .getOrDefault(reference, List.of()).stream()).map(this::saleRow).toList();
+            }
+        }
+        return rows(model, context);
+    }
+
+    /** Gives a normalized id as an int, or null when it is not a whole number that any record could have. */
+    private static Integer wholeNumber(Object value) {
+        if (!(value instanceof BigDecimal decimal)) {
+            return null;
+        }
+        try {
+            return decimal.intValueExact();
+        } catch (ArithmeticException e) {
+            return null;
+        }
     }
 
     private Map<String, Object> saleRow(SaleRow sale) {

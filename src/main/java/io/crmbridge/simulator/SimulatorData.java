@@ -124,9 +124,22 @@ public record SimulatorData(List<Account> accounts, List<Product> products, List
      * hours before {@code start} and every sixth order sharing the stamp of the one before it.
      */
     public static SimulatorData generate(long seed, int accounts, int products, int orders, Instant start) {
+        return generate(seed, accounts, products, orders, 0, start);
+    }
+
+    /**
+     * Makes a deterministic data set like {@link #generate(long, int, int, int, Instant)} whose orders have
+     * exactly {@code linesPerOrder} lines each on distinct products, or one to four at random when it is 0.
+     */
+    public static SimulatorData generate(long seed, int accounts, int products, int orders, int linesPerOrder,
+            Instant start) {
         if (accounts < 1 || products < 1 || orders < 0) {
             throw new IllegalArgumentException("Need at least one account and one product, and no negative"
                     + " order count");
+        }
+        if (linesPerOrder < 0 || linesPerOrder > products) {
+            throw new IllegalArgumentException("Lines per order must be 0 (random) up to the " + products
+                    + " products, since each line has a product of its own; got " + linesPerOrder);
         }
         Random random = new Random(seed);
 
@@ -144,7 +157,7 @@ public record SimulatorData(List<Account> accounts, List<Product> products, List
                     numbered(PRODUCT_NAMES, i), price, stock));
         }
 
-        List<Order> orderList = new ArrayList<>();
+        List<Order> orderList = new ArrayList<>(orders);
         Instant base = start.truncatedTo(ChronoUnit.MILLIS);
         Instant previous = null;
         for (int i = 0; i < orders; i++) {
@@ -153,8 +166,11 @@ public record SimulatorData(List<Account> accounts, List<Product> products, List
                     ? previous
                     : base.minusMillis(1_000 + random.nextInt(6 * 3_600_000));
             Account account = accountList.get(random.nextInt(accountList.size()));
-            orderList.add(new Order(uuid(random), String.format("ORD-%04d", i + 1), account.id(), modifiedOn,
-                    randomLines(random, productList)));
+            UUID id = uuid(random);
+            List<OrderLine> lines = linesPerOrder == 0
+                    ? randomLines(random, productList)
+                    : randomLines(random, productList, linesPerOrder);
+            orderList.add(new Order(id, String.format("ORD-%04d", i + 1), account.id(), modifiedOn, lines));
             previous = modifiedOn;
         }
         return new SimulatorData(accountList, productList, orderList);
@@ -162,9 +178,12 @@ public record SimulatorData(List<Account> accounts, List<Product> products, List
 
     /** Makes one to four lines on distinct products, quantities sometimes fractional. */
     static List<OrderLine> randomLines(Random random, List<Product> products) {
+        return randomLines(random, products, Math.min(products.size(), 1 + random.nextInt(4)));
+    }
+
+    private static List<OrderLine> randomLines(Random random, List<Product> products, int count) {
         List<Product> pool = new ArrayList<>(products);
-        int count = Math.min(pool.size(), 1 + random.nextInt(4));
-        List<OrderLine> lines = new ArrayList<>();
+        List<OrderLine> lines = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Product product = pool.remove(random.nextInt(pool.size()));
             BigDecimal quantity = random.nextInt(4) == 0

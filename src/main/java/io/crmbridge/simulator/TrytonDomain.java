@@ -2,14 +2,16 @@ package io.crmbridge.simulator;
 
 import java.math.BigDecimal;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Evaluates Tryton search domains: lists of {@code [field, operator, value]} clauses joined by AND unless
- * the list starts with {@code "OR"}, nested lists allowed.
+ * the list starts with {@code "OR"}, nested lists allowed; and tells which values a domain pins a field to.
  */
 final class TrytonDomain {
 
@@ -34,6 +36,60 @@ final class TrytonDomain {
             all &= match;
         }
         return or ? any : all;
+    }
+
+    /**
+     * Gives the values {@code field} can have in a record that matches {@code domain}, normalized, when the
+     * domain names them all with {@code =} or {@code in}; null when a matching record could have any other
+     * value. An index can then hand out only those records, which still have to match the whole domain.
+     */
+    static Set<Object> pinnedValues(Object domain, String field) {
+        if (!(domain instanceof List<?> list)) {
+            return null;
+        }
+        boolean or = !list.isEmpty() && "OR".equals(list.get(0));
+        boolean skipFirst = !list.isEmpty() && ("OR".equals(list.get(0)) || "AND".equals(list.get(0)));
+        Set<Object> result = null;
+        for (int i = skipFirst ? 1 : 0; i < list.size(); i++) {
+            Set<Object> one = pinnedByElement(list.get(i), field);
+            if (or && one == null) {
+                return null;
+            }
+            if (one != null && result == null) {
+                result = new LinkedHashSet<>(one);
+            } else if (one != null && or) {
+                result.addAll(one);
+            } else if (one != null) {
+                result.retainAll(one);
+            }
+        }
+        return result;
+    }
+
+    private static Set<Object> pinnedByElement(Object element, String field) {
+        if (element instanceof List<?> clause && clause.size() == 3 && clause.get(0) instanceof String name
+                && !name.equals("OR") && !name.equals("AND") && clause.get(1) instanceof String operator) {
+            if (!name.equals(field)) {
+                return null;
+            }
+            Object value = clause.get(2);
+            if (operator.equals("=") && value != null) {
+                return Set.of(canonical(value));
+            }
+            if (operator.equals("in") && value instanceof List<?> values && !values.contains(null)) {
+                Set<Object> result = new LinkedHashSet<>();
+                values.forEach(v -> result.add(canonical(v)));
+                return result;
+            }
+            return null;
+        }
+        return pinnedValues(element, field);
+    }
+
+    /** Normalizes a value so that values {@link #same} takes as equal are also equal as set members. */
+    private static Object canonical(Object value) {
+        Object normalized = normalize(value);
+        return normalized instanceof BigDecimal decimal ? decimal.stripTrailingZeros() : normalized;
     }
 
     private static boolean element(Object element, Map<String, Object> row, String model) {

@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -208,6 +210,73 @@ class CrmSimulatorTest {
         assertThat(seen).doesNotHaveDuplicates().hasSize(36);
         assertThat(seen).containsExactlyInAnyOrderElementsOf(
                 crm.orders().stream().map(o -> o.get("Id").toString()).toList());
+    }
+
+    @Test
+    void keysetPages_fromTheOrderIndex_matchAFullScan_atEveryCursor() {
+        // The index answers only the exact keyset shape; adding Number to $orderby keeps the same order (Ids
+        // are unique) but makes the simulator read every order, so each page has an independent answer.
+        CrmSimulator crm = start(CrmSimulator.builder().data(SimulatorData.generate(11, 3, 6, 60, START)));
+        String token = token(crm);
+        clock.advance(Duration.ofSeconds(1));
+        for (Map<String, Object> order : crm.orders().subList(0, 5)) {
+            // Saved orders move to the end of the index, these five to one shared stamp.
+            send("PATCH", crm.baseUrl() + "/0/odata/Order(" + order.get("Id") + ")",
+                    "{\"UsrErpNumber\":\"9\"}", "Authorization", "Bearer " + token);
+        }
+        List<String> filters = new ArrayList<>(List.of("ModifiedOn ge " + START.minusSeconds(7 * 3600)));
+        for (Map<String, Object> order : crm.orders()) {
+            String stamp = order.get("ModifiedOn").toString();
+            filters.add("ModifiedOn gt " + stamp + " or (ModifiedOn eq " + stamp + " and Id gt "
+                    + order.get("Id") + ")");
+            filters.add("ModifiedOn ge " + stamp);
+        }
+
+        for (String filter : filters) {
+            for (String paging : List.of("&$top=7", "&$top=3&$skip=2")) {
+                String query = "/0/odata/Order?$filter=" + encode(filter) + paging + "&$orderby=";
+                JsonNode indexed = json(get(crm, token, query + encode("ModifiedOn asc,Id asc")));
+                JsonNode scanned = json(get(crm, token, query + encode("ModifiedOn asc,Id asc,Number asc")));
+                assertThat(indexed.get("value")).as(filter + paging).isNotNull()
+                        .isEqualTo(scanned.get("value"));
+            }
+        }
+    }
+
+    @Test
+    void linesOfSeveralOrders_comeFromOneQuery_inTheOrderAskedFor() {
+        // The bridge reads the lines of a whole page of orders at once, by OrderId then Id, or by Id alone.
+        CrmSimulator crm = start(CrmSimulator.builder().data(SimulatorData.generate(12, 3, 8, 20, 4, START)));
+        String token = token(crm);
+        List<UUID> orders = crm.orders().stream().map(o -> (UUID) o.get("Id")).toList().subList(3, 8);
+        String filter = String.join(" or ", orders.stream().map(id -> "OrderId eq " + id).toList());
+        List<Map<String, Object>> lines = new ArrayList<>();
+        orders.forEach(id -> lines.addAll(crm.orderProducts(id)));
+        String query = "/0/odata/OrderProduct?$filter=";
+
+        JsonNode byOrder = json(get(crm, token, query + encode(filter) + "&$orderby="
+                + encode("OrderId asc,Id asc") + "&$top=100"));
+        JsonNode byIdSecondPage = json(get(crm, token, query + encode(filter) + "&$orderby="
+                + encode("Id asc") + "&$top=6&$skip=6"));
+        JsonNode bigOnes = json(get(crm, token, query + encode("(" + filter + ") and Quantity ge 5")
+                + "&$orderby=" + encode("Id asc")));
+
+        assertThat(lines).hasSize(20);
+        assertThat(ids(byOrder)).containsExactlyElementsOf(lines.stream()
+                .sorted(Comparator.comparing((Map<String, Object> l) -> l.get("OrderId").toString())
+                        .thenComparing(l -> l.get("Id").toString()))
+                .map(l -> l.get("Id").toString()).toList());
+        assertThat(ids(byIdSecondPage)).containsExactlyElementsOf(
+                lines.stream().map(l -> l.get("Id").toString()).sorted().skip(6).limit(6).toList());
+        assertThat(ids(bigOnes)).containsExactlyElementsOf(lines.stream()
+                .filter(l -> ((BigDecimal) l.get("Quantity")).compareTo(BigDecimal.valueOf(5)) >= 0)
+                .map(l -> l.get("Id").toString()).sorted().toList());
+    }
+
+    private static List<String> ids(JsonNode collection) {
+        List<String> ids = new ArrayList<>();
+        collection.get("value").forEach(row -> ids.add(row.get("Id").asText()));
+        return ids;
     }
 
     @Test

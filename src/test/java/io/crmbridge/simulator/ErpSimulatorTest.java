@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +226,38 @@ class ErpSimulatorTest {
             assertThat(line.productCode()).isEqualTo("SKU-002");
             assertThat(line.unitPrice()).isEqualTo(new BigDecimal("10.125"));
         });
+    }
+
+    @Test
+    void manySalesInOneCreate_areQuotedInOneCall_andFoundByReferenceOrIdLists() {
+        // The bridge creates and quotes the sales of a whole page at once, then reads them back by lists.
+        ErpSimulator erp = start();
+        String session = login(erp);
+        String one = saleValues("");
+        String sale = one.substring(2, one.indexOf("], " + CONTEXT));
+        String three = "[[" + String.join(", ", sale, sale.replace("ORD-0001", "ORD-0002"),
+                sale.replace("ORD-0001", "ORD-0003")) + "], " + CONTEXT + "]";
+
+        JsonNode ids = result(rpc(erp.url(), session, "model.sale.sale.create", three));
+        result(rpc(erp.url(), session, "model.sale.sale.quote", "[" + ids + ", " + CONTEXT + "]"));
+        JsonNode byReferences = result(rpc(erp.url(), session, "model.sale.sale.search_read",
+                "[[[\"reference\", \"in\", [\"ORD-0003\", \"ORD-0001\", \"ORD-0009\"]]], 0, null, null,"
+                        + " [\"reference\", \"number\", \"state\"], {}]"));
+        JsonNode byIds = result(rpc(erp.url(), session, "model.sale.sale.search_read",
+                "[[[\"id\", \"in\", " + ids + "], [\"reference\", \"!=\", \"ORD-0002\"]], 0, null,"
+                        + " [[\"id\", \"DESC\"]], [\"reference\"], {}]"));
+        JsonNode byId = result(rpc(erp.url(), session, "model.sale.sale.search_read",
+                "[[[\"id\", \"=\", " + ids.get(1) + "]], 0, null, null, [\"reference\"], {}]"));
+
+        assertThat(ids).hasSize(3);
+        assertThat(byReferences).extracting(s -> s.get("reference").asText() + " " + s.get("number").asText()
+                + " " + s.get("state").asText())
+                .containsExactly("ORD-0001 1 quotation", "ORD-0003 3 quotation");
+        assertThat(byIds).extracting(s -> s.get("reference").asText())
+                .containsExactly("ORD-0003", "ORD-0001");
+        assertThat(byId).extracting(s -> s.get("reference").asText()).containsExactly("ORD-0002");
+        assertThat(erp.salesPerReference()).containsOnly(Map.entry("ORD-0001", 1), Map.entry("ORD-0002", 1),
+                Map.entry("ORD-0003", 1));
     }
 
     @Test

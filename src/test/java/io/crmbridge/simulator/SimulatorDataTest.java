@@ -40,6 +40,16 @@ class SimulatorDataTest {
     }
 
     @Test
+    void generate_withLinesPerOrder_givesEveryOrderThatManyDistinctProducts() {
+        SimulatorData data = SimulatorData.generate(7, 2, 12, 50, 10, START);
+
+        assertThat(data.orders()).hasSize(50).allSatisfy(order -> assertThat(order.lines())
+                .hasSize(10).extracting(SimulatorData.OrderLine::productId).doesNotHaveDuplicates());
+        assertThatThrownBy(() -> SimulatorData.generate(7, 2, 12, 50, 13, START))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("12 products");
+    }
+
+    @Test
     void handMadeData_withUnknownAccount_isRejected() {
         UUID product = UUID.randomUUID();
         SimulatorData.Order order = new SimulatorData.Order(UUID.randomUUID(), "ORD-0001", UUID.randomUUID(),
