@@ -44,6 +44,7 @@ class OnceModeTest {
         assertThat(summary.group(7)).as("logins.crm").isEqualTo("1");
         assertThat(summary.group(8)).as("logins.erp").isEqualTo("1");
         assertThat(summary.find()).as("a second summary line").isFalse();
+        assertThat(run.output).as("the pass's own duration").containsPattern("One pass took \\d+ ms");
     }
 
     @Test
