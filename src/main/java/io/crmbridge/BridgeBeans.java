@@ -22,6 +22,7 @@ import io.crmbridge.sync.InventoryErpToCrm;
 import io.crmbridge.sync.OneSidedStore;
 import io.crmbridge.sync.OrdersCrmToErp;
 import io.crmbridge.sync.PassStats;
+import io.crmbridge.sync.RedeliveryLog;
 import io.crmbridge.sync.TransientFailure;
 import io.crmbridge.sync.WatermarkStore;
 import org.apache.camel.CamelConfiguration;
@@ -56,7 +57,7 @@ public final class BridgeBeans implements CamelConfiguration {
                 () -> Caffeine.newBuilder().maximumSize(1_000).build());
         SystemSettings settings = new SystemSettings(context);
         disableAutomaticHttpRetries(context.getComponent("http", HttpComponent.class));
-        // Read once here so a mistyped schedule fails at start with the setting's name, not inside the timer.
+        // Read once here so a mistyped setting fails at start with its name, not halfway through a pass.
         settings.globalDuration("sync.period", Duration.ofSeconds(10));
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
 
@@ -76,6 +77,9 @@ public final class BridgeBeans implements CamelConfiguration {
 
         RemoteCalls calls = new RemoteCalls(context);
         CrmClient crm = new CrmClient(settings, calls);
+        crm.pageSize();
+        crm.batchSize();
+        registry.bind("redeliveryLog", new RedeliveryLog());
         ErpClient erp = new ErpClient(settings, calls);
         PassStats stats = new PassStats(logins);
         Path watermarkFile = Path.of(settings.global("orders.watermark-file").orElse("data/orders-watermark.json"));

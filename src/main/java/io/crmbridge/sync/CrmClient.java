@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads and updates CRM records over OData 4 (Creatio's {@code /0/odata/{Entity}}), every call authorised
@@ -30,6 +31,8 @@ public final class CrmClient {
 
     private static final int MAX_PAGE_SIZE = 1000;
     private static final int MAX_BATCH_SIZE = 100;
+    private static final Pattern GUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+            + "[0-9a-fA-F]{12}");
 
     private final SystemSettings settings;
     private final RemoteCalls calls;
@@ -65,13 +68,25 @@ public final class CrmClient {
 
     /** Returns one record by its {@code Id}. */
     public JsonNode get(String entity, String id) {
-        return readJson(calls.call(SYSTEM, "GET", entityUrl(entity) + "(" + id + ")", null, null),
-                entity + " " + id);
+        return readJson(calls.call(SYSTEM, "GET", recordUrl(entity, id), null, null), entity + " " + id);
     }
 
     /** Changes fields of one record with an OData {@code PATCH}. */
     public void patch(String entity, String id, ObjectNode fields) {
-        calls.call(SYSTEM, "PATCH", entityUrl(entity) + "(" + id + ")", "application/json", Json.write(fields));
+        calls.call(SYSTEM, "PATCH", recordUrl(entity, id), "application/json", Json.write(fields));
+    }
+
+    /** Tells whether a text is a record key the CRM can be asked about: a GUID, as Creatio's {@code Id}s are. */
+    public static boolean isKey(String id) {
+        return id != null && GUID.matcher(id).matches();
+    }
+
+    private String recordUrl(String entity, String id) {
+        if (!isKey(id)) {
+            throw new RecordException("CRM " + entity + " Id '" + id + "' is not a GUID, so the CRM cannot be asked "
+                    + "for that record");
+        }
+        return entityUrl(entity) + "(" + id + ")";
     }
 
     /**
@@ -111,6 +126,9 @@ public final class CrmClient {
             ObjectNode request = requests.addObject();
             request.put("id", String.valueOf(i));
             request.put("method", "PATCH");
+            if (!isKey(ids.get(i))) {
+                throw new RecordException("CRM " + entity + " Id '" + ids.get(i) + "' is not a GUID");
+            }
             request.put("url", entity + "(" + ids.get(i) + ")");
             request.putObject("headers").put("Content-Type", "application/json");
             request.set("body", changes.get(ids.get(i)));
@@ -158,7 +176,8 @@ public final class CrmClient {
         return settings.optional(SYSTEM, "fields." + key).orElse(fallback);
     }
 
-    private int batchSize() {
+    /** Returns {@code bridge.crm.batch-size}, checked: PATCH requests per {@code $batch}, 1 to 100. */
+    public int batchSize() {
         int size = settings.integer(SYSTEM, "batch-size", MAX_BATCH_SIZE);
         if (size < 1 || size > MAX_BATCH_SIZE) {
             throw new BridgeException("Setting bridge.crm.batch-size must be between 1 and " + MAX_BATCH_SIZE

@@ -71,6 +71,8 @@ public final class OrdersCrmToErp {
 
     /** Starts a pass at the saved watermark; ERP look-ups are cached for one pass only. */
     public void beginPass(Exchange exchange) {
+        // A damaged dead-letter file must stop the pass before it changes anything in the ERP.
+        deadLetters.size();
         parties.clear();
         products.clear();
         erp.resetContext();
@@ -103,8 +105,8 @@ public final class OrdersCrmToErp {
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (JsonNode order : orders) {
             String id = order.path("Id").asText("");
-            if (id.isBlank()) {
-                failed(order, new RecordException("CRM order " + describe(order) + " has no Id"));
+            if (!CrmClient.isKey(id)) {
+                failed(order, new RecordException("CRM order " + describe(order) + " has no Id that is a GUID"));
             } else if (keyOf(order).isEmpty()) {
                 failed(order, new RecordException("CRM order " + describe(order) + " has no readable ModifiedOn"));
             } else {
@@ -342,8 +344,13 @@ public final class OrdersCrmToErp {
         }
         stats.orderFailed();
         String id = order.path("Id").asText("");
-        DeadLetter letter = deadLetters.add(CrmClient.SYSTEM, ENTITY, id.isBlank() ? describe(order) : id,
-                BridgeException.describe(error));
+        if (!CrmClient.isKey(id)) {
+            // Without a usable Id the order cannot be read again, so a dead letter could never be replayed.
+            LOG.error("CRM order {} not synced, and not kept in the dead letters, which need its Id: {}",
+                    describe(order), BridgeException.describe(error));
+            return;
+        }
+        DeadLetter letter = deadLetters.add(CrmClient.SYSTEM, ENTITY, id, BridgeException.describe(error));
         LOG.error("CRM order {} not synced (attempt {}, kept in the dead letters): {}", describe(order),
                 letter.attempts(), letter.reason());
     }
@@ -371,7 +378,7 @@ public final class OrdersCrmToErp {
         if (orderLines.isEmpty()) {
             throw new RecordException("CRM order " + describe(order) + " has no OrderProduct lines");
         }
-        Party party = partyFor(text(order, "AccountId"), orderId);
+        Party party = partyFor(text(order, "AccountId", "order " + describe(order)), orderId);
         ArrayNode lines = Json.MAPPER.createArrayNode();
         for (JsonNode line : orderLines) {
             lines.add(saleLine(line, orderId));
@@ -387,11 +394,11 @@ public final class OrdersCrmToErp {
     }
 
     private ObjectNode saleLine(JsonNode line, String orderId) {
-        String lineId = text(line, "Id");
-        Product product = productFor(text(line, "ProductId"), orderId);
+        String lineId = "OrderProduct " + line.path("Id").asText("without Id") + " of CRM order " + orderId;
+        Product product = productFor(text(line, "ProductId", lineId), orderId);
         BigDecimal quantity = decimal(line, "Quantity", lineId);
         if (quantity.signum() <= 0) {
-            throw new RecordException("CRM order " + orderId + " line " + lineId + " has quantity " + quantity
+            throw new RecordException("CRM " + lineId + " has quantity " + quantity
                     + "; only positive quantities can be sold");
         }
         BigDecimal price = decimal(line, "Price", lineId);
@@ -452,7 +459,8 @@ public final class OrdersCrmToErp {
     /** Reads the {@code Code} of a CRM record and finds the ERP record with the same {@code code}. */
     private JsonNode erpRecordByCode(String crmEntity, String crmId, String erpModel, String noun,
                                      List<String> fields, String orderId) {
-        String code = text(crm.get(crmEntity, crmId), "Code");
+        String code = text(crm.get(crmEntity, crmId), "Code", crmEntity + " " + crmId + " (of CRM order " + orderId
+                + ")");
         List<JsonNode> found = erp.searchRead(erpModel, ErpClient.domain(ErpClient.clause("code", "=", code)),
                 fields, null, "looking up " + noun + " " + code);
         if (found.isEmpty()) {
@@ -487,18 +495,19 @@ public final class OrdersCrmToErp {
         }
     }
 
-    private static String text(JsonNode record, String field) {
+    private static String text(JsonNode record, String field, String what) {
         JsonNode value = record.get(field);
         if (value == null || value.isNull() || value.asText().isBlank()) {
-            throw new RecordException("CRM record " + describe(record) + " has no " + field);
+            throw new RecordException("CRM " + what + " has no " + field);
         }
         return value.asText();
     }
 
-    private static BigDecimal decimal(JsonNode record, String field, String recordId) {
+    private static BigDecimal decimal(JsonNode record, String field, String what) {
         JsonNode value = record.get(field);
         if (value == null || !value.isNumber()) {
-            throw new RecordException("CRM record " + recordId + " has no numeric " + field);
+            throw new RecordException("CRM " + what + " has no " + field + " number"
+                    + (value != null && value.isTextual() ? " (it has the text '" + value.asText() + "')" : ""));
         }
         return value.decimalValue();
     }

@@ -33,7 +33,12 @@ public final class WatermarkStore {
         try {
             JsonNode node = Json.tryParse(Files.readString(file, StandardCharsets.UTF_8)).orElseThrow(() ->
                     new BridgeException("The orders watermark file " + file + " holds no JSON: fix or delete it"));
-            return new Watermark(Instant.parse(node.path("modifiedOn").asText()), node.path("id").asText(""));
+            String id = node.path("id").asText("");
+            if (!id.isEmpty() && !CrmClient.isKey(id)) {
+                throw new BridgeException("The orders watermark file " + file + " has an id that is not a CRM "
+                        + "order Id (a GUID): fix or delete it");
+            }
+            return new Watermark(Instant.parse(node.path("modifiedOn").asText()), id);
         } catch (IOException e) {
             throw new BridgeException("Cannot read the orders watermark file " + file + ": " + e.getMessage(), e);
         } catch (DateTimeParseException e) {

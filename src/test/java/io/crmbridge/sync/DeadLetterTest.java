@@ -129,6 +129,42 @@ class DeadLetterTest {
                 .hasMessageContaining("entity, recordId, time");
     }
 
+    @Test
+    void replay_ofADeadLetterWhoseIdIsNoGuid_keepsIt_andStillReplaysTheOthers() throws IOException {
+        SimulatorData.Order refused = startWithOneOrderOf(CODE);
+        systems.erp.setSalable(CODE, false);
+        bridge.runPass();
+        systems.erp.setSalable(CODE, true);
+        // A hand-edited or foreign line: its id cannot be put in an OData URL.
+        Files.writeString(systems.deadLetterFile(), "{\"system\":\"crm\",\"entity\":\"Order\",\"recordId\":"
+                + "\"NO-ID (without Id)\",\"reason\":\"r\",\"attempts\":1,\"time\":\"2026-12-04T08:00:00Z\"}\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        bridge.close();
+        bridge = BridgeRuntime.start(systems.properties(), systems.beans());
+
+        PassSummary replay = replay();
+
+        assertThat(systems.erp.saleByReference(refused.id().toString())).as("the fixable order's sale").isPresent();
+        assertThat(replay.ordersCreated()).isEqualTo(1);
+        assertThat(deadLetters()).singleElement().satisfies(letter -> {
+            assertThat(letter.path("recordId").asText()).isEqualTo("NO-ID (without Id)");
+            assertThat(letter.path("attempts").asInt()).isEqualTo(2);
+            assertThat(letter.path("reason").asText()).contains("is not a GUID");
+        });
+    }
+
+    @Test
+    void damagedDeadLetterFile_stopsThePassBeforeTheErpIsChanged() throws IOException {
+        startWithOneOrderOf(CODE);
+        Files.writeString(systems.deadLetterFile(), "{\"system\":\"crm\",\"entity\":\"Order\"\n");
+
+        PassSummary summary = bridge.runPass();
+
+        assertThat(summary.flowsFailed()).as("flows stopped").isEqualTo(1);
+        assertThat(systems.erp.sales()).as("ERP sales").isEmpty();
+        assertThat(systems.watermarkFile()).doesNotExist();
+    }
+
     /** Starts the simulators on the usual data plus one order of a single line of {@code code}. */
     private SimulatorData.Order startWithOneOrderOf(String code) {
         SimulatorData data = SimulatorData.generate(7L, 5, 12, 36, Simulators.START);

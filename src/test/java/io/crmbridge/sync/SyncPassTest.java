@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SyncPassTest {
 
@@ -192,15 +193,16 @@ class SyncPassTest {
 
     @Test
     @Timeout(30)
-    void pageSizeZero_stopsTheFlowWithAnErrorNamingTheSetting() {
+    void pageSizeOrBatchSizeOutOfRange_failsAtStart_namingTheSetting() {
         systems = Simulators.start(folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.put("bridge.crm.page-size", "0");
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        for (String[] setting : new String[][] {{"bridge.crm.page-size", "0"}, {"bridge.crm.batch-size", "101"}}) {
+            Map<String, String> properties = new HashMap<>(systems.properties());
+            properties.put(setting[0], setting[1]);
 
-        PassSummary summary = bridge.runPass();
-
-        assertThat(summary.ordersFailed()).isEqualTo(1);
+            // Read at start, before a pass could create a sale and then fail on the setting.
+            assertThatThrownBy(() -> BridgeRuntime.start(properties, systems.beans()))
+                    .hasStackTraceContaining("Setting " + setting[0] + " must be between 1 and");
+        }
         assertThat(systems.erp.sales()).isEmpty();
     }
 
