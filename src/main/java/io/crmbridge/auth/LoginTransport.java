@@ -5,7 +5,7 @@ import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.HttpReply;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.http.common.HttpMethods;
+import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.ProducerTemplate;
 
 import java.time.Clock;

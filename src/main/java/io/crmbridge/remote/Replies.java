@@ -4,7 +4,7 @@ import io.crmbridge.SystemSettings;
 import io.crmbridge.BridgeNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.http.common.HttpMethods;
+import org.apache.camel.component.http.HttpMethods;
 
 
 /**
