@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -78,15 +77,7 @@ public final class DeadLetters {
         for (DeadLetter letter : letters.values()) {
             text.append(Json.write(toJson(letter))).append('\n');
         }
-        try {
-            Path folder = file.toAbsolutePath().getParent();
-            Files.createDirectories(folder);
-            Path temporary = Files.createTempFile(folder, file.getFileName().toString(), ".tmp");
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BridgeException("Cannot write the dead-letter file " + file + ": " + e.getMessage(), e);
-        }
+        StateFiles.replace(file, text.toString(), "dead-letter file");
         changed = false;
     }
 

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -51,15 +50,6 @@ public final class OneSidedStore {
         ObjectNode node = Json.MAPPER.createObjectNode();
         ArrayNode reported = node.putArray("reported");
         new TreeSet<>(keys).forEach(reported::add);
-        try {
-            Path folder = file.toAbsolutePath().getParent();
-            Files.createDirectories(folder);
-            Path temporary = Files.createTempFile(folder, file.getFileName().toString(), ".tmp");
-            Files.writeString(temporary, Json.write(node), StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BridgeException("Cannot write the one-sided products file " + file + ": " + e.getMessage(),
-                    e);
-        }
+        StateFiles.replace(file, Json.write(node), "one-sided products file");
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -52,14 +51,6 @@ public final class WatermarkStore {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("modifiedOn", watermark.modifiedOn().toString());
         node.put("id", watermark.id());
-        try {
-            Path folder = file.toAbsolutePath().getParent();
-            Files.createDirectories(folder);
-            Path temporary = Files.createTempFile(folder, file.getFileName().toString(), ".tmp");
-            Files.writeString(temporary, Json.write(node), StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BridgeException("Cannot write the orders watermark file " + file + ": " + e.getMessage(), e);
-        }
+        StateFiles.replace(file, Json.write(node), "orders watermark file");
     }
 }
