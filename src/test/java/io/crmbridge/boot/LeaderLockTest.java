@@ -18,9 +18,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LeaderLockTest {
@@ -50,7 +50,7 @@ class LeaderLockTest {
 
         Thread stopping = new Thread(context::stop, "stopping the bridge");
         stopping.start();
-        awaitWithin(Duration.ofSeconds(30), () -> ServiceHelper.isStopped(schedule));
+        await("the schedule to stop").atMost(Duration.ofSeconds(30)).until(() -> ServiceHelper.isStopped(schedule));
         boolean leaderWhilePassRuns = lock.isLeader("bridges");
         passMayEnd.countDown();
         stopping.join(TimeUnit.SECONDS.toMillis(30));
@@ -85,13 +85,5 @@ class LeaderLockTest {
         assertThatThrownBy(() -> LeaderElection.fromSettings(new SystemSettings(context)))
                 .isInstanceOf(BridgeException.class)
                 .hasMessageContaining("bridge.cluster.take-over must be 1s or longer, not '500ms'");
-    }
-
-    private static void awaitWithin(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited %s for the schedule to stop", limit).isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 }

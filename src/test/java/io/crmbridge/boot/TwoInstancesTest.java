@@ -5,6 +5,8 @@ import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,7 +119,8 @@ class TwoInstancesTest {
                 second);
 
         assertThat(pair.follower.output()).as("output of the follower, up since %s",
-                Duration.ofNanos(System.nanoTime() - started)).doesNotContain(NOW_LEADER).doesNotContainPattern(SUMMARY);
+                        Duration.ofNanos(System.nanoTime() - started))
+                .doesNotContain(NOW_LEADER).doesNotContainPattern(SUMMARY);
         assertThat(crm.tokensIssued()).as("CRM logins: the follower never logged in").isEqualTo(1);
         assertThat(erp.logins()).as("ERP logins: the follower never logged in").isEqualTo(1);
         assertThat(erp.sales()).as("ERP sales").hasSize(crm.orders().size());
@@ -175,16 +178,14 @@ class TwoInstancesTest {
 
     private static void awaitWithin(Duration limit, String what, BooleanSupplier condition, Bridge... bridges)
             throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                StringBuilder outputs = new StringBuilder();
-                for (Bridge bridge : bridges) {
-                    outputs.append("\n--- ").append(bridge.name).append(" ---\n").append(bridge.output());
-                }
-                throw new AssertionError("No " + what + " within " + limit + ":" + outputs);
+        try {
+            Awaitility.await(what).atMost(limit).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException e) {
+            StringBuilder outputs = new StringBuilder();
+            for (Bridge bridge : bridges) {
+                outputs.append("\n--- ").append(bridge.name).append(" ---\n").append(bridge.output());
             }
-            Thread.sleep(20);
+            throw new AssertionError("No " + what + " within " + limit + ":" + outputs, e);
         }
     }
 
