@@ -4,14 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.Json;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.apache.camel.Exchange;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,24 +23,12 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class AuthRouteTest {
-
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
+class AuthRouteTest extends BridgeTest {
 
     @BeforeEach
     void start() {
         systems = Simulators.start(folder);
         bridge = BridgeRuntime.start(systems.properties(), systems.beans());
-    }
-
-    @AfterEach
-    void stop() {
-        bridge.close();
-        systems.close();
     }
 
     @Test

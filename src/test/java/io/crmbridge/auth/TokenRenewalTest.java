@@ -7,14 +7,13 @@ import io.crmbridge.BridgeNames;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeSettings;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.MutableClock;
 import io.crmbridge.testsupport.Simulators;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,23 +35,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Renewal before anyone waits, backoff while a login endpoint is down, and tokens kept apart by credential. */
-class TokenRenewalTest {
+class TokenRenewalTest extends BridgeTest {
 
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
     private WireMockServer tokenServer;
 
     @AfterEach
     void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
         if (tokenServer != null) {
             tokenServer.stop();
         }

@@ -2,13 +2,11 @@ package io.crmbridge.auth;
 
 import io.crmbridge.remote.RemoteCalls;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * lifetimes: what a user sees is one login per renewal period per system and no request refused for an expired
  * credential.
  */
-class TokenSoakTest {
+class TokenSoakTest extends BridgeTest {
 
     private static final int CALLERS = 64;
     private static final int LIFETIMES = 4;
@@ -35,22 +33,11 @@ class TokenSoakTest {
     private static final String ERP_PREFERENCES =
             "{\"id\":1,\"method\":\"model.res.user.get_preferences\",\"params\":[true,{}]}";
 
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
 
     @BeforeEach
     void start() {
         systems = Simulators.start(folder);
         bridge = BridgeRuntime.start(systems.properties(), systems.beans());
-    }
-
-    @AfterEach
-    void stop() {
-        bridge.close();
-        systems.close();
     }
 
     @Test

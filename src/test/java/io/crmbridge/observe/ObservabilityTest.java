@@ -6,12 +6,11 @@ import io.crmbridge.Json;
 import io.crmbridge.auth.AuthStats;
 import io.crmbridge.auth.Token;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -22,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,26 +30,11 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ObservabilityTest {
+class ObservabilityTest extends BridgeTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
-    }
 
     @Test
     void metrics_countLoginsHitsAndMisses_andTellSecondsLeft_perSystem() throws Exception {

@@ -8,12 +8,11 @@ import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.sync.ErpClient;
 import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeSettings;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,23 +29,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class AuthorizedCallTest {
+class AuthorizedCallTest extends BridgeTest {
 
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
     private WireMockServer wireMock;
 
     @AfterEach
     void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
         if (wireMock != null) {
             wireMock.stop();
         }

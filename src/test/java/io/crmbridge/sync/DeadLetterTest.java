@@ -5,15 +5,13 @@ import io.crmbridge.BridgeNames;
 import io.crmbridge.Json;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,25 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Orders that cannot be synced wait in the dead-letter file, and a replay syncs them once the cause is fixed. */
-class DeadLetterTest {
+class DeadLetterTest extends BridgeTest {
 
     private static final String CODE = "SKU-001";
 
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
-    }
 
     @Test
     void orderTheErpRefuses_isDeadLettered_andTheRestOfItsPageIsCreated() throws IOException {

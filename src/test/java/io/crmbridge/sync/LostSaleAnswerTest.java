@@ -4,13 +4,11 @@ import io.crmbridge.simulator.ObservedRequest;
 import io.crmbridge.simulator.RequestObserver;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Reconciliation;
 import io.crmbridge.testsupport.Simulators;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,28 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the bridge stopped waiting. Whoever tries again must find that sale by its reference instead of creating a second
  * ERP order for the same CRM order.
  */
-class LostSaleAnswerTest {
+class LostSaleAnswerTest extends BridgeTest {
 
     private static final String SALE_CREATE = "model.sale.sale.create";
     /** The create of the second page of five orders: an earlier page is already done, a later one still to do. */
     private static final int LOST_CREATE = 2;
     private static final int PASSES = 3;
 
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
-    }
 
     @Test
     void saleCreated_butTheConnectionDropsBeforeTheAnswer_isNotCreatedAgain() {

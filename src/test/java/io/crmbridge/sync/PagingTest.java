@@ -3,14 +3,12 @@ package io.crmbridge.sync;
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,23 +22,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Keyset paging on (ModifiedOn, Id) skips nothing and repeats nothing, however the stamps fall. */
-class PagingTest {
-
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
-    }
+class PagingTest extends BridgeTest {
 
     @Test
     void ordersSharingOneModifiedOn_acrossPageBoundaries_areEachCreatedOnce() throws Exception {

@@ -3,13 +3,11 @@ package io.crmbridge.sync;
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,25 +17,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A system failing for a moment costs a redelivery, never an order and never a second sale. */
-class RedeliveryTest {
+class RedeliveryTest extends BridgeTest {
 
     private static final String UNAVAILABLE = "<html><body><h1>503 Service Unavailable</h1></body></html>";
 
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
-    }
 
     @Test
     void erpAnswering503_isRedelivered_andEveryNewOrderIsCreatedOnce() {

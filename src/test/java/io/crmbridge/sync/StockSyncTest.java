@@ -6,16 +6,15 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,17 +24,12 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The stock flow: which ERP locations are counted, and products that exist on one side only. */
-class StockSyncTest {
+class StockSyncTest extends BridgeTest {
 
     /** Four products, SKU-001 to SKU-004, and no orders, so each pass does stock work only. */
     private static final SimulatorData BOTH_SIDES = SimulatorData.generate(7L, 1, 4, 0, Simulators.START);
 
-    @TempDir
-    Path folder;
-
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
-    private Simulators systems;
-    private BridgeRuntime bridge;
 
     @BeforeEach
     void listen() {
@@ -49,12 +43,6 @@ class StockSyncTest {
     void stop() {
         for (String logger : List.of(InventoryErpToCrm.class.getName(), "io.crmbridge.sync.summary")) {
             ((Logger) LoggerFactory.getLogger(logger)).detachAppender(events);
-        }
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
         }
     }
 

@@ -3,15 +3,13 @@ package io.crmbridge.sync;
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,23 +21,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SyncPassTest {
-
-    @TempDir
-    Path folder;
-
-    private Simulators systems;
-    private BridgeRuntime bridge;
-
-    @AfterEach
-    void stop() {
-        if (bridge != null) {
-            bridge.close();
-        }
-        if (systems != null) {
-            systems.close();
-        }
-    }
+class SyncPassTest extends BridgeTest {
 
     @Test
     void firstPass_createsEveryCrmOrderAsErpSale_withItsLines() {
