@@ -5,6 +5,7 @@ import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.ObservedRequest;
 import io.crmbridge.simulator.RequestObserver;
 import io.crmbridge.simulator.SimulatorData;
+import io.crmbridge.testsupport.BridgeProcess;
 import io.crmbridge.testsupport.Reconciliation;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -237,16 +238,7 @@ class CrashRecoveryTest {
             crm.observeRequests(observer);
             erp.observeRequests(observer);
             Path log = home.resolve(name + ".log");
-            // A pass lasts seconds: the client compiler alone starts the process sooner.
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), BridgeApplication.class.getName())
-                    .directory(home.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
-            builder.environment().keySet().removeIf(variable -> variable.startsWith("BRIDGE_"));
-            builder.environment().putAll(environment());
-            Process process = builder.start();
+            Process process = BridgeProcess.start(home, log, environment(), BridgeProcess.QUICK_START);
             observer.victim.complete(process);
             if (!process.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();

@@ -2,6 +2,7 @@ package io.crmbridge.boot;
 
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.simulator.SimulatorData;
+import io.crmbridge.testsupport.BridgeProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -146,14 +148,7 @@ class OnceModeTest {
 
     private Run runBridge(Map<String, String> environment) throws IOException, InterruptedException {
         Path log = folder.resolve("bridge.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), BridgeApplication.class.getName())
-                .directory(folder.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(name -> name.startsWith("BRIDGE_"));
-        builder.environment().putAll(environment);
-        Process process = builder.start();
+        Process process = BridgeProcess.start(folder, log, environment, List.of());
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the bridge did not exit within 120 s:\n" + Files.readString(log));

@@ -3,6 +3,7 @@ package io.crmbridge.boot;
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
+import io.crmbridge.testsupport.BridgeProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.awaitility.Awaitility;
@@ -157,16 +158,7 @@ class TwoInstancesTest {
         environment.put("BRIDGE_SYNC_INITIAL_DELAY", "100ms");
         environment.put("BRIDGE_OBSERVE_ENABLED", "false");
 
-        // Two bridges start at once on a machine that may be shared: the client compiler alone starts them sooner.
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), BridgeApplication.class.getName())
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().keySet().removeIf(variable -> variable.startsWith("BRIDGE_"));
-        builder.environment().putAll(environment);
-        return new Bridge(name, builder.start(), log);
+        return new Bridge(name, BridgeProcess.start(workDir, log, environment, BridgeProcess.QUICK_START), log);
     }
 
     /** Waits for {@code condition} on {@code bridge} after {@code since}, and answers how long it took from then. */
