@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>All time decisions (token expiry, ModifiedOn stamps) come from the injected {@link Clock}, so tests
  * move time instead of waiting. Every method is safe to call from several threads.
  */
-public final class CrmSimulator implements AutoCloseable {
+public final class CrmSimulator extends Simulator {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrmSimulator.class);
 
@@ -65,8 +65,6 @@ public final class CrmSimulator implements AutoCloseable {
     private final Duration tokenLifetime;
     private final boolean expiresInAsString;
     private final boolean omitExpiresIn;
-    private final LoopbackServer server;
-    private final FailurePlan failures = new FailurePlan();
     private final JwtSigner signer = new JwtSigner();
     private final Random activityRandom = new Random();
 
@@ -78,13 +76,13 @@ public final class CrmSimulator implements AutoCloseable {
     private final AtomicInteger unknownTokenRejections = new AtomicInteger();
 
     private CrmSimulator(Builder builder) {
+        super("crm-simulator", builder.port);
         this.clock = builder.clock;
         this.clientId = builder.clientId;
         this.clientSecret = builder.clientSecret != null ? builder.clientSecret : JwtSigner.randomHex(16);
         this.tokenLifetime = builder.tokenLifetime;
         this.expiresInAsString = builder.expiresInAsString;
         this.omitExpiresIn = builder.omitExpiresIn;
-        this.server = new LoopbackServer("crm-simulator", builder.port);
         // The bridge pages through orders by (ModifiedOn, Id) and reads the lines of the orders of a page.
         SCHEMAS.forEach((name, schema) -> tables.put(name, switch (name) {
             case "Order" -> EntitySet.withKeyset("ModifiedOn");
@@ -104,11 +102,6 @@ public final class CrmSimulator implements AutoCloseable {
         server.start(this::handle);
         LOG.info("CRM simulator listening at {} for client '{}'", baseUrl(), clientId);
         return this;
-    }
-
-    /** Gives the root URL, such as {@code http://127.0.0.1:41234}. */
-    public String baseUrl() {
-        return server.baseUrl();
     }
 
     /** Gives the OAuth2 token endpoint URL. */
@@ -131,12 +124,6 @@ public final class CrmSimulator implements AutoCloseable {
         return clientSecret;
     }
 
-    /** Stops the server and the activity thread. */
-    @Override
-    public void close() {
-        server.close();
-    }
-
     /** Counts access tokens handed out. */
     public int tokensIssued() {
         return tokensIssued.get();
@@ -150,19 +137,6 @@ public final class CrmSimulator implements AutoCloseable {
     /** Counts OData requests refused because their token was missing, forged or from another instance. */
     public int unknownTokenRejections() {
         return unknownTokenRejections.get();
-    }
-
-    /** Makes the next {@code n} OData requests answer with the given status, content type and body. */
-    public void failNextRequests(int n, int status, String contentType, String body) {
-        failures.arm(n, status, contentType, body);
-    }
-
-    /**
-     * Tells {@code observer} about every request from now on, so a test can act at an exact one; null
-     * removes it.
-     */
-    public void observeRequests(RequestObserver observer) {
-        server.observe(observer);
     }
 
     /** Adds one random order every {@code every} on a daemon thread, so a demo shows changes flowing. */

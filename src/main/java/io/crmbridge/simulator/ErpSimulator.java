@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * refused login, an empty 401 for a bad session). Session expiry follows the injected {@link Clock}.
  * Every method is safe to call from several threads.
  */
-public final class ErpSimulator implements AutoCloseable {
+public final class ErpSimulator extends Simulator {
 
     /** The id of the one user the simulator knows. */
     public static final int USER_ID = 2;
@@ -124,8 +124,6 @@ public final class ErpSimulator implements AutoCloseable {
     private final String login;
     private final String password;
     private final Duration sessionLifetime;
-    private final LoopbackServer server;
-    private final FailurePlan failures = new FailurePlan();
     private final Random activityRandom = new Random();
 
     private final List<Party> parties = new ArrayList<>();
@@ -150,12 +148,12 @@ public final class ErpSimulator implements AutoCloseable {
     private final AtomicInteger unknownSessionRejections = new AtomicInteger();
 
     private ErpSimulator(Builder builder) {
+        super("erp-simulator", builder.port);
         this.clock = builder.clock;
         this.database = builder.database;
         this.login = builder.login;
         this.password = builder.password != null ? builder.password : JwtSigner.randomHex(16);
         this.sessionLifetime = builder.sessionLifetime;
-        this.server = new LoopbackServer("erp-simulator", builder.port);
 
         SimulatorData data = builder.data != null ? builder.data : SimulatorData.generate(clock.instant());
         for (SimulatorData.Account account : data.accounts()) {
@@ -181,11 +179,6 @@ public final class ErpSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Gives the root URL, such as {@code http://127.0.0.1:41234}. */
-    public String baseUrl() {
-        return server.baseUrl();
-    }
-
     /** Gives the JSON-RPC endpoint of the database, such as {@code http://127.0.0.1:41234/bridge/}. */
     public String url() {
         return baseUrl() + "/" + database + "/";
@@ -206,12 +199,6 @@ public final class ErpSimulator implements AutoCloseable {
         return password;
     }
 
-    /** Stops the server and the activity thread. */
-    @Override
-    public void close() {
-        server.close();
-    }
-
     /** Counts successful logins. */
     public int logins() {
         return logins.get();
@@ -230,19 +217,6 @@ public final class ErpSimulator implements AutoCloseable {
     /** Counts requests refused because their session header was missing or unknown. */
     public int unknownSessionRejections() {
         return unknownSessionRejections.get();
-    }
-
-    /** Makes the next {@code n} requests answer with the given status, content type and body. */
-    public void failNextRequests(int n, int status, String contentType, String body) {
-        failures.arm(n, status, contentType, body);
-    }
-
-    /**
-     * Tells {@code observer} about every request from now on, with its JSON-RPC method once read, so a test
-     * can act at an exact one; null removes it.
-     */
-    public void observeRequests(RequestObserver observer) {
-        server.observe(observer);
     }
 
     /** Changes a random product's stock every {@code every} on a daemon thread, for the demo. */
