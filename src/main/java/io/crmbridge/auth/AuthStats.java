@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts, per system, what {@code direct:auth} did: logins, login failures, cache hits and misses, and when the
@@ -33,7 +34,7 @@ public final class AuthStats {
 
     /** Records a caller served by a cached token. */
     public void cacheHit(String system) {
-        of(system).cacheHits.incrementAndGet();
+        of(system).cacheHits.increment();
     }
 
     /** Records a caller that found no usable token in the cache. */
@@ -63,7 +64,7 @@ public final class AuthStats {
 
     /** Returns callers served from the cache since start. */
     public long cacheHits(String system) {
-        return of(system).cacheHits.get();
+        return of(system).cacheHits.sum();
     }
 
     /** Returns callers that needed a login since start. */
@@ -88,7 +89,7 @@ public final class AuthStats {
     private static final class SystemStats {
         private final AtomicLong logins = new AtomicLong();
         private final AtomicLong loginFailures = new AtomicLong();
-        private final AtomicLong cacheHits = new AtomicLong();
+        private final LongAdder cacheHits = new LongAdder();
         private final AtomicLong cacheMisses = new AtomicLong();
         private final AtomicReference<Instant> expiresAt = new AtomicReference<>();
         private volatile boolean lastLoginFailed;

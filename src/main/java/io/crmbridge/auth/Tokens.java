@@ -5,6 +5,7 @@ import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.SystemSettings;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,9 @@ public final class Tokens {
             "auth.header");
 
     private static final String CACHE_PUT = "bridgeCachePut";
+    /** The header camel-caffeine reads the cache key from. */
+    private static final String CAFFEINE_KEY = "CamelCaffeineKey";
+    private static final String CALLERS_CAFFEINE_KEY = "bridgeCallersCaffeineKey";
     private static final String CACHE_REPLY_HEADERS = "header:" + BridgeNames.TOKEN + ".";
     /** The variable in which camel-caffeine's {@code variableReceive} tells whether the cache held the key. */
     private static final String TOKEN_FOUND = CACHE_REPLY_HEADERS + "CamelCaffeineActionHasResult";
@@ -76,19 +80,30 @@ public final class Tokens {
         return cacheKeys.computeIfAbsent(system, this::fingerprintedKey);
     }
 
-    /** Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY}. */
+    /**
+     * Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY} and into
+     * header {@code CamelCaffeineKey}, where the cache endpoint reads it. A {@code CamelCaffeineKey} of the caller
+     * is kept aside, and {@link #apply} puts it back.
+     */
     public void locate(Exchange exchange) {
-        exchange.setVariable(BridgeNames.TOKEN_KEY, cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class)));
+        String key = cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class));
+        exchange.setVariable(BridgeNames.TOKEN_KEY, key);
+        Message message = exchange.getMessage();
+        Object callersKey = message.getHeader(CAFFEINE_KEY);
+        if (callersKey != null) {
+            exchange.setVariable(CALLERS_CAFFEINE_KEY, callersKey);
+        }
+        message.setHeader(CAFFEINE_KEY, key);
     }
 
     /**
-     * Tells, in variable {@link BridgeNames#NEEDS_LOGIN}, whether the caller needs a login: no token cached, or
-     * one that can no longer be used. A usable token in its renewal window starts a background renewal. Counts a
-     * cache hit or miss.
+     * Uses the cached token when it can still be used: its headers go on the exchange as {@link #apply} puts them,
+     * and a token in its renewal window starts a background renewal. Otherwise variable
+     * {@link BridgeNames#NEEDS_LOGIN} tells the route to log in first. Counts a cache hit or miss.
      *
      * @throws LoginException at once, while the system waits after failed logins and has no usable token
      */
-    public void check(Exchange exchange) {
+    public void useCached(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
         Token token = cached(system, exchange);
         Instant now = clock.instant();
@@ -98,7 +113,7 @@ public final class Tokens {
             if (policy.inRenewalWindow(token, now)) {
                 renewals.startIfIdle(system, exchange.getVariable(BridgeNames.TOKEN_KEY, String.class), token);
             }
-            exchange.setVariable(BridgeNames.NEEDS_LOGIN, Boolean.FALSE);
+            apply(exchange, token);
             return;
         }
         stats.cacheMiss(system);
@@ -121,13 +136,24 @@ public final class Tokens {
     }
 
     /**
-     * Sets every header of the token in the exchange variable, leaving body and other headers, and removes the
-     * cache replies that {@code variableReceive} left as variables on the caller's exchange.
+     * Sets every header of the token in the exchange variable, leaving body and other headers, and removes what
+     * the cache look-up left on the caller's exchange: the replies {@code variableReceive} kept as variables, and
+     * the header {@code CamelCaffeineKey} (the caller's own value, if it had one, is put back).
      */
     public void apply(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
-        Token token = parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class));
-        token.headers().forEach(exchange.getMessage()::setHeader);
+        apply(exchange, parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class)));
+    }
+
+    private void apply(Exchange exchange, Token token) {
+        Message message = exchange.getMessage();
+        token.headers().forEach(message::setHeader);
+        Object callersKey = exchange.removeVariable(CALLERS_CAFFEINE_KEY);
+        if (callersKey != null) {
+            message.setHeader(CAFFEINE_KEY, callersKey);
+        } else {
+            message.removeHeader(CAFFEINE_KEY);
+        }
         exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
                 || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + ".")
                 || name.equals(BridgeNames.NEEDS_LOGIN));

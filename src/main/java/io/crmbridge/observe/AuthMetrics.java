@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -30,6 +31,7 @@ final class AuthMetrics implements StartupListener {
     private final List<String> systems;
     private final Clock clock;
     private final AuthStats stats;
+    private final AtomicBoolean registered = new AtomicBoolean();
 
     /** Creates the metrics of {@code systems}, read from {@code stats} at each scrape. */
     AuthMetrics(List<String> systems, Clock clock, AuthStats stats) {
@@ -38,8 +40,15 @@ final class AuthMetrics implements StartupListener {
         this.stats = stats;
     }
 
+    /**
+     * Registers the meters the first time it is called: Camel calls startup listeners again whenever routes are
+     * added to the running context, and Micrometer warns about each meter registered twice.
+     */
     @Override
     public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (!registered.compareAndSet(false, true)) {
+            return;
+        }
         MeterRegistry registry = context.getRegistry()
                 .lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (registry == null) {

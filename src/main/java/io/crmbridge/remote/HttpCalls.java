@@ -46,6 +46,22 @@ public final class HttpCalls {
     }
 
     /**
+     * Returns the origin of a URL, its scheme, host and port as written, such as {@code http://127.0.0.1:8080}:
+     * the URLs of one origin share one endpoint of {@link #endpointFor}.
+     */
+    public static String originOf(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            throw new IllegalArgumentException("Not an absolute http(s) URL: " + url);
+        }
+        int end = scheme + 3;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        return url.substring(0, end);
+    }
+
+    /**
      * Returns the endpoint for a login request: as {@link #endpointFor}, but its reply carries the server's
      * headers only, not the request's, so the credentials sent never appear among the reply headers.
      */

@@ -2,9 +2,14 @@ package io.crmbridge.remote;
 
 import io.crmbridge.SystemSettings;
 import io.crmbridge.BridgeNames;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 
 /**
@@ -15,15 +20,24 @@ public final class Replies {
     private static final int SNIPPET = 200;
     private static final String RAW_HEADER = "header:" + BridgeNames.RAW_RESPONSE + ".";
 
-    /** Addresses the request: the URL and method in exchange variables become camel-http headers. */
+    /** The camel-http endpoint of each origin (scheme, host and port) called so far. */
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+
+    /**
+     * Addresses the request: the URL and method in exchange variables become camel-http headers, and variable
+     * {@link BridgeNames#ENDPOINT} holds the camel-http endpoint of the URL's origin. The endpoint is resolved
+     * once per origin: {@code toD} then sends to it without parsing and normalising a URI on every call.
+     */
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
-        message.setHeader(Exchange.HTTP_URI, exchange.getVariable(BridgeNames.URL, String.class));
+        String url = exchange.getVariable(BridgeNames.URL, String.class);
+        message.setHeader(Exchange.HTTP_URI, url);
         // camel-http reads the method as its enum; handing it a String costs a type conversion on every call.
         message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(exchange.getVariable(BridgeNames.HTTP_METHOD,
                 String.class)));
-        exchange.setVariable(BridgeNames.ENDPOINT, HttpCalls.endpointFor(exchange.getVariable(BridgeNames.URL,
-                String.class)));
+        CamelContext context = exchange.getContext();
+        exchange.setVariable(BridgeNames.ENDPOINT, endpoints.computeIfAbsent(HttpCalls.originOf(url),
+                origin -> context.getEndpoint(HttpCalls.endpointFor(url))));
     }
 
     /** Turns the raw camel-http reply kept by {@code variableReceive} into an {@link HttpReply}. */

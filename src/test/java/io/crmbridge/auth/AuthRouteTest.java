@@ -47,6 +47,22 @@ class AuthRouteTest extends BridgeTest {
     }
 
     @Test
+    void callersOwnCaffeineKeyHeader_isKeptThroughTheCacheLookUp() {
+        // direct:auth names its cache key in the header camel-caffeine reads; a caller using the header itself
+        // must find its own value again, on a cache hit and on the login path alike.
+        for (int call = 1; call <= 2; call++) {
+            Exchange result = authorise("crm", "caller body", "CamelCaffeineKey", "callers-own-key");
+
+            assertThat(result.getException()).as("auth error, call " + call).isNull();
+            assertThat(result.getMessage().getHeader("CamelCaffeineKey")).as("caller's key, call " + call)
+                    .isEqualTo("callers-own-key");
+            assertThat(result.getMessage().getHeaders().keySet()).as("headers after auth, call " + call)
+                    .containsExactlyInAnyOrder("CamelCaffeineKey", "Authorization");
+        }
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
+    }
+
+    @Test
     void erpCredential_isTrytonSessionHeader() {
         Exchange result = authorise("erp", "{}", "X-Any", "1");
 

@@ -8,9 +8,14 @@ import io.crmbridge.auth.Token;
 import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -62,6 +67,47 @@ class ObservabilityTest extends BridgeTest {
                 .isNaN();
         assertThat(metrics).as("metrics text").doesNotContain(systems.clientSecret, systems.erpPassword,
                 cachedToken("crm").value(), cachedToken("erp").value());
+    }
+
+    @Test
+    void routeMetrics_leaveOutTheTokenRoutes_butKeepTheCallRoute() throws Exception {
+        systems = Simulators.start(folder);
+        startBridge(Map.of());
+        bridge.runPass();
+
+        String metrics = get("/observe/metrics").body();
+
+        // The token routes run before every call; the bridge_* metrics above count what they do.
+        assertThat(metrics).as("route metrics").contains("routeId=\"authorized-call\"")
+                .doesNotContain("routeId=\"auth\"", "routeId=\"auth-login\"");
+    }
+
+    @Test
+    void routesAddedToTheRunningBridge_neitherRepeatNorResetTheLoginMetrics() throws Exception {
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger micrometer = (Logger) LoggerFactory.getLogger("io.micrometer");
+        micrometer.addAppender(warnings);
+        try {
+            systems = Simulators.start(folder);
+            startBridge(Map.of());
+            bridge.runPass();
+            // Camel tells startup listeners again about routes added later, as a route reload does.
+            bridge.context().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:added-later").routeId("added-later").log("added");
+                }
+            });
+
+            String metrics = get("/observe/metrics").body();
+
+            assertThat(metric(metrics, "bridge_logins_total", "crm")).as("CRM logins").isEqualTo(1.0);
+            assertThat(warnings.list).as("Micrometer warnings").extracting(ILoggingEvent::getFormattedMessage)
+                    .noneMatch(message -> message.contains("already registered"));
+        } finally {
+            micrometer.detachAppender(warnings);
+        }
     }
 
     @Test
