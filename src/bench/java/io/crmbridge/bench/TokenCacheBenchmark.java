@@ -13,6 +13,8 @@ import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
@@ -20,6 +22,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 import java.io.IOException;
@@ -38,10 +41,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Each benchmark runs in its own fork on a fresh bridge and simulator, so every one starts with a cold token
  * cache (camel-http's is static per JVM) and the logins it made are the simulator's count at the end of the trial.
+ *
+ * <p>The HTTP calls warm up for 24 s: with 8 threads on two cores the JIT compilers get little CPU time, and a call
+ * reaches its steady speed only after about 20 s, three to six times faster than in the first seconds. Three forks
+ * per benchmark, since a fork's JIT decisions move its speed by several percent.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(3)
+@Warmup(iterations = 12, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class TokenCacheBenchmark {
 
     /** The system property naming the file each fork appends its login count to. */
@@ -96,6 +106,7 @@ public class TokenCacheBenchmark {
     /** Puts the cached CRM credential on an exchange through {@code direct:auth}. */
     @Benchmark
     @Threads(1)
+    @Warmup(iterations = 5, time = 2)
     public Exchange authHit() {
         return checked(template.request(BridgeNames.AUTH_ENDPOINT,
                 exchange -> exchange.setVariable(BridgeNames.SYSTEM, "crm")));
@@ -104,6 +115,7 @@ public class TokenCacheBenchmark {
     /** Sends the same exchange through a {@code direct:} route that does nothing, the floor of any sub-route. */
     @Benchmark
     @Threads(1)
+    @Warmup(iterations = 5, time = 2)
     public Exchange plainHop() {
         return checked(template.request(BenchRoutes.PLAIN_HOP,
                 exchange -> exchange.setVariable(BridgeNames.SYSTEM, "crm")));
