@@ -52,9 +52,9 @@ public final class BridgeBeans implements CamelConfiguration {
     public void configure(CamelContext context) {
         Registry registry = context.getRegistry();
         Clock clock = existing(registry, BridgeNames.CLOCK, Clock.class, Clock::systemUTC);
-        @SuppressWarnings("unchecked")
         // A few entries, one per system: the cache tidies itself on the caller's thread instead of waking a thread
         // of the common pool every few reads.
+        @SuppressWarnings("unchecked")
         Cache<String, String> tokenCache = existing(registry, BridgeNames.TOKEN_CACHE, Cache.class,
                 () -> Caffeine.newBuilder().maximumSize(1_000).executor(Runnable::run).build());
         SystemSettings settings = new SystemSettings(context);

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -146,14 +147,8 @@ public final class Tokens {
     }
 
     private void apply(Exchange exchange, Token token) {
-        Message message = exchange.getMessage();
-        token.headers().forEach(message::setHeader);
-        Object callersKey = exchange.removeVariable(CALLERS_CAFFEINE_KEY);
-        if (callersKey != null) {
-            message.setHeader(CAFFEINE_KEY, callersKey);
-        } else {
-            message.removeHeader(CAFFEINE_KEY);
-        }
+        token.headers().forEach(exchange.getMessage()::setHeader);
+        giveBackCallersCaffeineKey(exchange);
         exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
                 || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + ".")
                 || name.equals(BridgeNames.NEEDS_LOGIN));
@@ -164,9 +159,15 @@ public final class Tokens {
 
     /**
      * Removes the headers that {@link #apply} set and the token variable, so no credential stays on the exchange
-     * after the call.
+     * after the call, and gives back the caller's {@code CamelCaffeineKey} header when the call failed before
+     * {@link #apply}.
      */
     public void strip(Exchange exchange) {
+        // After a failed look-up or login, the cache key that locate set is still there.
+        if (Objects.equals(exchange.getMessage().getHeader(CAFFEINE_KEY),
+                exchange.getVariable(BridgeNames.TOKEN_KEY))) {
+            giveBackCallersCaffeineKey(exchange);
+        }
         String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
         if (tokenJson != null) {
             String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
@@ -190,6 +191,16 @@ public final class Tokens {
             stats.tokenDropped(system);
             LOG.info("{} rejected token {}: dropped it from the cache", SystemSettings.label(system),
                     Token.fromJson(sentTokenJson).fingerprint());
+        }
+    }
+
+    /** Puts back the caller's own {@code CamelCaffeineKey} header that locate kept aside, or removes the header. */
+    private static void giveBackCallersCaffeineKey(Exchange exchange) {
+        Object callersKey = exchange.removeVariable(CALLERS_CAFFEINE_KEY);
+        if (callersKey != null) {
+            exchange.getMessage().setHeader(CAFFEINE_KEY, callersKey);
+        } else {
+            exchange.getMessage().removeHeader(CAFFEINE_KEY);
         }
     }
 

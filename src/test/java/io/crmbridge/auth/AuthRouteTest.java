@@ -167,6 +167,23 @@ class AuthRouteTest extends BridgeTest {
     }
 
     @Test
+    void callFailingAtTheLogin_leavesNoCredential_andGivesBackTheCallersCaffeineKey() {
+        restartWith("bridge.crm.auth.client-secret", "wrong-secret-value");
+
+        Exchange result = bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
+            exchange.setVariable(BridgeNames.SYSTEM, "crm");
+            exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
+            exchange.setVariable(BridgeNames.URL, systems.crm.odataUrl() + "Product");
+            exchange.getMessage().setHeader("CamelCaffeineKey", "callers-own-key");
+        });
+
+        assertThat(result.getException()).isInstanceOf(LoginException.class);
+        assertThat(result.getMessage().getHeader("CamelCaffeineKey")).as("caller's key")
+                .isEqualTo("callers-own-key");
+        assertThat(result.getMessage().getHeader("Authorization")).as("no credential").isNull();
+    }
+
+    @Test
     void wrongErpPassword_answeredWithHtml_failsWithClearError() {
         restartWith("bridge.erp.auth.password", "not-the-password");
 
