@@ -5,8 +5,8 @@ import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.SystemSettings;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
-import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,10 +16,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,7 +46,13 @@ public final class Tokens {
     private static final String CACHE_PUT = "bridgeCachePut";
     /** The header camel-caffeine reads the cache key from. */
     private static final String CAFFEINE_KEY = "CamelCaffeineKey";
-    private static final String CALLERS_CAFFEINE_KEY = "bridgeCallersCaffeineKey";
+    /**
+     * The headers camel-caffeine reads before its endpoint settings. A caller using a cache of its own may carry
+     * them; they would turn the bridge's cache reads and writes into other actions on other keys and values.
+     */
+    private static final List<String> CAFFEINE_INPUTS = List.of("CamelCaffeineAction", CAFFEINE_KEY,
+            "CamelCaffeineKeys", "CamelCaffeineValue");
+    private static final String CALLERS_CAFFEINE_HEADERS = "bridgeCallersCaffeineHeaders";
     private static final String CACHE_REPLY_HEADERS = "header:" + BridgeNames.TOKEN + ".";
     /** The variable in which camel-caffeine's {@code variableReceive} tells whether the cache held the key. */
     private static final String TOKEN_FOUND = CACHE_REPLY_HEADERS + "CamelCaffeineActionHasResult";
@@ -83,16 +89,23 @@ public final class Tokens {
 
     /**
      * Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY} and into
-     * header {@code CamelCaffeineKey}, where the cache endpoint reads it. A {@code CamelCaffeineKey} of the caller
-     * is kept aside, and {@link #apply} puts it back.
+     * header {@code CamelCaffeineKey}, where the cache endpoint reads it. The caller's own camel-caffeine headers
+     * are kept aside until the credential is applied, or the look-up has failed.
      */
     public void locate(Exchange exchange) {
         String key = cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class));
         exchange.setVariable(BridgeNames.TOKEN_KEY, key);
         Message message = exchange.getMessage();
-        Object callersKey = message.getHeader(CAFFEINE_KEY);
-        if (callersKey != null) {
-            exchange.setVariable(CALLERS_CAFFEINE_KEY, callersKey);
+        Map<String, Object> callers = null;
+        for (String name : CAFFEINE_INPUTS) {
+            Object value = message.removeHeader(name);
+            if (value != null) {
+                callers = callers == null ? new HashMap<>() : callers;
+                callers.put(name, value);
+            }
+        }
+        if (callers != null) {
+            exchange.setVariable(CALLERS_CAFFEINE_HEADERS, callers);
         }
         message.setHeader(CAFFEINE_KEY, key);
     }
@@ -118,7 +131,12 @@ public final class Tokens {
             return;
         }
         stats.cacheMiss(system);
-        logins.failIfWaiting(system);
+        try {
+            logins.failIfWaiting(system);
+        } catch (LoginException waiting) {
+            tidyAfterFailure(exchange);
+            throw waiting;
+        }
         exchange.setVariable(BridgeNames.NEEDS_LOGIN, Boolean.TRUE);
     }
 
@@ -139,7 +157,7 @@ public final class Tokens {
     /**
      * Sets every header of the token in the exchange variable, leaving body and other headers, and removes what
      * the cache look-up left on the caller's exchange: the replies {@code variableReceive} kept as variables, and
-     * the header {@code CamelCaffeineKey} (the caller's own value, if it had one, is put back).
+     * the header {@code CamelCaffeineKey}. The caller's own camel-caffeine headers, if it had any, are put back.
      */
     public void apply(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
@@ -148,26 +166,35 @@ public final class Tokens {
 
     private void apply(Exchange exchange, Token token) {
         token.headers().forEach(exchange.getMessage()::setHeader);
-        giveBackCallersCaffeineKey(exchange);
-        exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
-                || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + ".")
-                || name.equals(BridgeNames.NEEDS_LOGIN));
+        giveBackCallersCaffeineHeaders(exchange);
+        removeCacheReplies(exchange);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} call authorised with token {}", SystemSettings.label(token.system()), token.fingerprint());
         }
     }
 
     /**
-     * Removes the headers that {@link #apply} set and the token variable, so no credential stays on the exchange
-     * after the call, and gives back the caller's {@code CamelCaffeineKey} header when the call failed before
-     * {@link #apply}.
+     * After a failed look-up or login, when {@link #apply} never ran: gives back the caller's camel-caffeine
+     * headers in place of the bridge's cache key, and removes the cache replies kept as variables. Does nothing
+     * while no error has happened on the exchange.
+     */
+    public void tidyAfterFailure(Exchange exchange) {
+        if (exchange.getException() == null && exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) == null) {
+            return;
+        }
+        Object key = exchange.getMessage().getHeader(CAFFEINE_KEY);
+        if (key != null && key.equals(exchange.getVariable(BridgeNames.TOKEN_KEY))) {
+            giveBackCallersCaffeineHeaders(exchange);
+        }
+        removeCacheReplies(exchange);
+    }
+
+    /**
+     * Removes the headers of the token in the exchange variable and the variable itself, so no credential stays
+     * on the exchange after the call; after a failure, also what {@link #tidyAfterFailure} removes.
      */
     public void strip(Exchange exchange) {
-        // After a failed look-up or login, the cache key that locate set is still there.
-        if (Objects.equals(exchange.getMessage().getHeader(CAFFEINE_KEY),
-                exchange.getVariable(BridgeNames.TOKEN_KEY))) {
-            giveBackCallersCaffeineKey(exchange);
-        }
+        tidyAfterFailure(exchange);
         String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
         if (tokenJson != null) {
             String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
@@ -181,12 +208,15 @@ public final class Tokens {
     }
 
     /**
-     * Drops the system's cached token after the system answered 401, but only when it is still the token that
-     * was sent: another caller may have renewed it meanwhile, and that newer token must stay.
+     * Drops the token that was sent after the system answered 401: from the exchange, so a failed login after it
+     * leaves no rejected credential behind, and from the cache, but there only when it is still the cached token:
+     * another caller may have renewed it meanwhile, and that newer token must stay.
      */
-    public void dropIfSent(@Variable(BridgeNames.SYSTEM) String system,
-                           @Variable(BridgeNames.TOKEN_KEY) String cacheKey,
-                           @Variable(BridgeNames.TOKEN) String sentTokenJson) {
+    public void dropIfSent(Exchange exchange) {
+        String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
+        String cacheKey = exchange.getVariable(BridgeNames.TOKEN_KEY, String.class);
+        String sentTokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
+        strip(exchange);
         if (sentTokenJson != null && cache.asMap().remove(cacheKey, sentTokenJson)) {
             stats.tokenDropped(system);
             LOG.info("{} rejected token {}: dropped it from the cache", SystemSettings.label(system),
@@ -194,14 +224,20 @@ public final class Tokens {
         }
     }
 
-    /** Puts back the caller's own {@code CamelCaffeineKey} header that locate kept aside, or removes the header. */
-    private static void giveBackCallersCaffeineKey(Exchange exchange) {
-        Object callersKey = exchange.removeVariable(CALLERS_CAFFEINE_KEY);
-        if (callersKey != null) {
-            exchange.getMessage().setHeader(CAFFEINE_KEY, callersKey);
-        } else {
-            exchange.getMessage().removeHeader(CAFFEINE_KEY);
+    /** Puts back the caller's own camel-caffeine headers that {@link #locate} kept aside, in place of the key. */
+    private static void giveBackCallersCaffeineHeaders(Exchange exchange) {
+        exchange.getMessage().removeHeader(CAFFEINE_KEY);
+        Object callers = exchange.removeVariable(CALLERS_CAFFEINE_HEADERS);
+        if (callers instanceof Map<?, ?> headers) {
+            headers.forEach((name, value) -> exchange.getMessage().setHeader(name.toString(), value));
         }
+    }
+
+    /** Removes the replies of the cache endpoints that {@code variableReceive} kept as variables. */
+    private static void removeCacheReplies(Exchange exchange) {
+        exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
+                || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + ".")
+                || name.equals(BridgeNames.NEEDS_LOGIN));
     }
 
     private Token cached(String system, Exchange exchange) {

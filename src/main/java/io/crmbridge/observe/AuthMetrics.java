@@ -13,7 +13,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -31,7 +30,7 @@ final class AuthMetrics implements StartupListener {
     private final List<String> systems;
     private final Clock clock;
     private final AuthStats stats;
-    private final AtomicBoolean registered = new AtomicBoolean();
+    private boolean registered;
 
     /** Creates the metrics of {@code systems}, read from {@code stats} at each scrape. */
     AuthMetrics(List<String> systems, Clock clock, AuthStats stats) {
@@ -41,12 +40,12 @@ final class AuthMetrics implements StartupListener {
     }
 
     /**
-     * Registers the meters the first time it is called: Camel calls startup listeners again whenever routes are
-     * added to the running context, and Micrometer warns about each meter registered twice.
+     * Registers the meters once, the first time a Micrometer registry is found: Camel calls startup listeners again
+     * whenever routes are added to the running context, and Micrometer warns about each meter registered twice.
      */
     @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-        if (!registered.compareAndSet(false, true)) {
+    public synchronized void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        if (registered) {
             return;
         }
         MeterRegistry registry = context.getRegistry()
@@ -72,6 +71,7 @@ final class AuthMetrics implements StartupListener {
                     .strongReference(true)
                     .register(registry);
         }
+        registered = true;
     }
 
     private double secondsLeft(AuthStats source, String system) {

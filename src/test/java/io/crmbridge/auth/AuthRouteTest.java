@@ -184,6 +184,65 @@ class AuthRouteTest extends BridgeTest {
     }
 
     @Test
+    void callersCaffeineHeaders_neitherChangeTheTokenCache_norCostLogins() {
+        // A caller using a cache of its own may carry the headers camel-caffeine reads before its endpoint settings.
+        for (int call = 1; call <= 3; call++) {
+            Exchange result = bridge.template().request(BridgeNames.AUTH_ENDPOINT, exchange -> {
+                exchange.setVariable(BridgeNames.SYSTEM, "crm");
+                exchange.getMessage().setHeader("CamelCaffeineAction", "INVALIDATE_ALL");
+                exchange.getMessage().setHeader("CamelCaffeineKey", "callers-own-key");
+                exchange.getMessage().setHeader("CamelCaffeineValue", "callers-value");
+            });
+
+            assertThat(result.getException()).as("auth error, call " + call).isNull();
+            assertThat(result.getMessage().getHeaders()).as("caller's headers, call " + call)
+                    .containsEntry("CamelCaffeineAction", "INVALIDATE_ALL")
+                    .containsEntry("CamelCaffeineKey", "callers-own-key")
+                    .containsEntry("CamelCaffeineValue", "callers-value");
+        }
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
+        assertThat(Token.fromJson(bridge.cachedToken("crm")).system()).as("cached token").isEqualTo("crm");
+    }
+
+    @Test
+    void failedAuth_givesBackTheCallersCaffeineHeaders_andLeavesNoCacheReplies() {
+        restartWith("bridge.crm.auth.client-secret", "wrong-secret-value");
+
+        Exchange result = bridge.template().request(BridgeNames.AUTH_ENDPOINT, exchange -> {
+            exchange.setVariable(BridgeNames.SYSTEM, "crm");
+            exchange.getMessage().setHeader("CamelCaffeineKey", "callers-own-key");
+        });
+
+        assertThat(result.getException()).isInstanceOf(LoginException.class);
+        assertThat(result.getMessage().getHeaders()).as("headers after the failure")
+                .containsOnlyKeys("CamelCaffeineKey").containsEntry("CamelCaffeineKey", "callers-own-key");
+        assertThat(result.getVariables().keySet()).as("variables after the failure")
+                .noneMatch(name -> name.startsWith("header:"));
+    }
+
+    @Test
+    void rejectedTokenThenRefusedLogin_leavesNoCredentialOnTheExchange() {
+        String tokenJson = issueCrmToken();
+        String value = Token.fromJson(tokenJson).value();
+        String forged = tokenJson.replace(value, "never-issued-" + value.hashCode());
+        restartWith("bridge.crm.auth.client-secret", "wrong-secret-value");
+        bridge.cacheToken("crm", forged);
+
+        Exchange result = bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
+            exchange.setVariable(BridgeNames.SYSTEM, "crm");
+            exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
+            exchange.setVariable(BridgeNames.URL, systems.crm.odataUrl() + "Product");
+        });
+
+        assertThat(result.getException()).as("the login after the 401").isInstanceOf(LoginException.class);
+        assertThat(result.getMessage().getHeader("Authorization")).as("credential header").isNull();
+        assertThat(result.getVariables().keySet()).as("variables after the failure")
+                .noneMatch(name -> name.startsWith("header:"));
+        assertThat(result.getVariables().values()).as("variable values")
+                .noneMatch(variable -> String.valueOf(variable).contains("never-issued-"));
+    }
+
+    @Test
     void wrongErpPassword_answeredWithHtml_failsWithClearError() {
         restartWith("bridge.erp.auth.password", "not-the-password");
 
@@ -201,6 +260,11 @@ class AuthRouteTest extends BridgeTest {
 
         assertThatThrownBy(() -> { throw result.getException(); })
                 .hasMessageContaining("bridge.dms.auth.kind");
+    }
+
+    private String issueCrmToken() {
+        assertThat(authorise("crm", "", "X-Any", "1").getException()).as("auth error").isNull();
+        return bridge.cachedToken("crm");
     }
 
     /** Returns the fingerprint of the credential a call received: failure messages must not show tokens. */
