@@ -182,10 +182,7 @@ public final class Tokens {
         if (exchange.getException() == null && exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) == null) {
             return;
         }
-        Object key = exchange.getMessage().getHeader(CAFFEINE_KEY);
-        if (key != null && key.equals(exchange.getVariable(BridgeNames.TOKEN_KEY))) {
-            giveBackCallersCaffeineHeaders(exchange);
-        }
+        giveBackCallersCaffeineHeaders(exchange);
         removeCacheReplies(exchange);
     }
 
@@ -224,9 +221,15 @@ public final class Tokens {
         }
     }
 
-    /** Puts back the caller's own camel-caffeine headers that {@link #locate} kept aside, in place of the key. */
+    /**
+     * Removes the cache key that {@link #locate} set, if it is still there, and puts back the caller's own
+     * camel-caffeine headers that it kept aside. Running it twice changes nothing.
+     */
     private static void giveBackCallersCaffeineHeaders(Exchange exchange) {
-        exchange.getMessage().removeHeader(CAFFEINE_KEY);
+        Object key = exchange.getMessage().getHeader(CAFFEINE_KEY);
+        if (key != null && key.equals(exchange.getVariable(BridgeNames.TOKEN_KEY))) {
+            exchange.getMessage().removeHeader(CAFFEINE_KEY);
+        }
         Object callers = exchange.removeVariable(CALLERS_CAFFEINE_HEADERS);
         if (callers instanceof Map<?, ?> headers) {
             headers.forEach((name, value) -> exchange.getMessage().setHeader(name.toString(), value));
