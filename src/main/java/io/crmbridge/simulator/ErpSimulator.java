@@ -679,7 +679,8 @@ public final class ErpSimulator extends Simulator {
                     BigDecimal quantity = quantity(p.id(), context);
                     rows.add(row("id", p.id(), "code", p.code(), "name", p.name(), "rec_name", p.name(),
                             "salable", !notSalable.contains(p.id()), "default_uom", UNIT_ID,
-                            "list_price", p.listPrice(), "quantity", quantity, "forecast_quantity", quantity, "active", true));
+                            "list_price", p.listPrice(), "quantity", quantity, "forecast_quantity", quantity,
+                            "active", true));
                 }
             }
             case "sale.sale" -> sales.values().forEach(s -> rows.add(saleRow(s)));

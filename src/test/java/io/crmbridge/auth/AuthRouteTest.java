@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -276,9 +277,7 @@ class AuthRouteTest extends BridgeTest {
 
     private void restartWith(String property, String value) {
         bridge.close();
-        var properties = new java.util.HashMap<>(systems.properties());
-        properties.put(property, value);
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(Map.of(property, value));
     }
 
     private Exchange authorise(String system, String body, String header, String value) {

@@ -190,9 +190,7 @@ class TokenRenewalTest extends BridgeTest {
     private void startSimulators(Map<String, String> extra) {
         systems = Simulators.start(SimulatorData.generate(7L, 2, 3, 2, Simulators.START), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.putAll(extra);
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(extra);
     }
 
     private AuthStats stats() {

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -125,9 +124,7 @@ class AuthorizedCallTest extends BridgeTest {
     private void startWithSimulators(Map<String, String> extra) {
         systems = Simulators.start(SimulatorData.generate(7L, 2, 3, 2, Simulators.START), Duration.ofSeconds(30),
                 Duration.ofSeconds(30), folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.putAll(extra);
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(extra);
     }
 
     private void startWithWireMock() {

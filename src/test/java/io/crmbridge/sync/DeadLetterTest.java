@@ -14,7 +14,6 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,9 +52,7 @@ class DeadLetterTest extends BridgeTest {
 
     @Test
     void deadLetteredOrder_doesNotHoldTheWatermark_andIsNotRetriedOnEveryPass() throws IOException {
-        SimulatorData.Order refused = startWithOneOrderOf(CODE);
-        systems.erp.setSalable(CODE, false);
-        bridge.runPass();
+        SimulatorData.Order refused = deadLetterOneOrder();
 
         PassSummary next = bridge.runPass();
 
@@ -68,9 +65,7 @@ class DeadLetterTest extends BridgeTest {
 
     @Test
     void replay_afterTheCauseIsFixed_createsTheSaleOnce_andEmptiesTheDeadLetters() throws IOException {
-        SimulatorData.Order refused = startWithOneOrderOf(CODE);
-        systems.erp.setSalable(CODE, false);
-        bridge.runPass();
+        SimulatorData.Order refused = deadLetterOneOrder();
         systems.erp.setSalable(CODE, true);
 
         PassSummary replay = replay();
@@ -87,9 +82,7 @@ class DeadLetterTest extends BridgeTest {
 
     @Test
     void replay_whileTheCauseRemains_keepsTheDeadLetter_withOneMoreAttempt() throws IOException {
-        startWithOneOrderOf(CODE);
-        systems.erp.setSalable(CODE, false);
-        bridge.runPass();
+        deadLetterOneOrder();
 
         PassSummary replay = replay();
 
@@ -114,9 +107,7 @@ class DeadLetterTest extends BridgeTest {
 
     @Test
     void replay_ofADeadLetterWhoseIdIsNoGuid_keepsIt_andStillReplaysTheOthers() throws IOException {
-        SimulatorData.Order refused = startWithOneOrderOf(CODE);
-        systems.erp.setSalable(CODE, false);
-        bridge.runPass();
+        SimulatorData.Order refused = deadLetterOneOrder();
         systems.erp.setSalable(CODE, true);
         // A hand-edited or foreign line: its id cannot be put in an OData URL.
         Files.writeString(systems.deadLetterFile(), "{\"system\":\"crm\",\"entity\":\"Order\",\"recordId\":"
@@ -149,6 +140,14 @@ class DeadLetterTest extends BridgeTest {
     }
 
     /** Starts the simulators on the usual data plus one order of a single line of {@code code}. */
+    /** Starts with one order of a product the ERP will not sell, and syncs it once: it goes to the dead letters. */
+    private SimulatorData.Order deadLetterOneOrder() {
+        SimulatorData.Order refused = startWithOneOrderOf(CODE);
+        systems.erp.setSalable(CODE, false);
+        bridge.runPass();
+        return refused;
+    }
+
     private SimulatorData.Order startWithOneOrderOf(String code) {
         SimulatorData data = SimulatorData.generate(7L, 5, 12, 36, Simulators.START);
         SimulatorData.Product product = data.products().stream().filter(p -> p.code().equals(code)).findFirst()
@@ -166,9 +165,7 @@ class DeadLetterTest extends BridgeTest {
         }
         systems = Simulators.start(new SimulatorData(data.accounts(), data.products(), orders),
                 java.time.Duration.ofMinutes(30), java.time.Duration.ofMinutes(30), folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.put("bridge.crm.page-size", "50");
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(Map.of("bridge.crm.page-size", "50"));
         return order;
     }
 

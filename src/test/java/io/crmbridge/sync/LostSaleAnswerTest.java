@@ -3,7 +3,6 @@ package io.crmbridge.sync;
 import io.crmbridge.simulator.ObservedRequest;
 import io.crmbridge.simulator.RequestObserver;
 import io.crmbridge.simulator.SimulatorData;
-import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Reconciliation;
 import io.crmbridge.testsupport.Simulators;
@@ -78,10 +77,9 @@ class LostSaleAnswerTest extends BridgeTest {
     private void start(Map<String, String> extra) {
         systems = Simulators.start(SimulatorData.generate(5L, 3, 6, 14, Simulators.START), Duration.ofMinutes(10),
                 Duration.ofMinutes(10), folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.put("bridge.crm.page-size", "5");
-        properties.putAll(extra);
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        Map<String, String> settings = new HashMap<>(extra);
+        settings.putIfAbsent("bridge.crm.page-size", "5");
+        startBridgeWith(settings);
     }
 
     /** Runs passes until the ERP and the CRM agree, and fails naming what is still wrong after the last one. */

@@ -2,7 +2,6 @@ package io.crmbridge.sync;
 
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
-import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.Test;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,8 +78,6 @@ class PagingTest extends BridgeTest {
 
     private void start(SimulatorData data, String pageSize) {
         systems = Simulators.start(data, Duration.ofHours(1), Duration.ofHours(1), folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.put("bridge.crm.page-size", pageSize);
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(Map.of("bridge.crm.page-size", pageSize));
     }
 }

@@ -2,7 +2,6 @@ package io.crmbridge.sync;
 
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
-import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,10 +67,8 @@ class RedeliveryTest extends BridgeTest {
     /** Starts the bridge with near-zero redelivery delays, syncs the initial orders and logs in to both systems. */
     private void start(int redeliveries) {
         systems = Simulators.start(folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.put("bridge.sync.redeliveries", String.valueOf(redeliveries));
-        properties.put("bridge.sync.redelivery-delay", "1");
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(Map.of("bridge.sync.redeliveries", String.valueOf(redeliveries),
+                "bridge.sync.redelivery-delay", "1"));
         assertThat(bridge.runPass().succeeded()).as("first pass").isTrue();
     }
 

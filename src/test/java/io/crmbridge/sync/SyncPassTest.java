@@ -60,10 +60,8 @@ class SyncPassTest extends BridgeTest {
     @Test
     void writeBackWithoutBatch_plainPatchPerOrder_givesTheSameOrders() {
         systems = Simulators.start(folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
         // For a CRM without OData $batch: one PATCH per order.
-        properties.put("bridge.crm.batch-size", "1");
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(Map.of("bridge.crm.batch-size", "1"));
 
         PassSummary summary = bridge.runPass();
 
@@ -139,9 +137,7 @@ class SyncPassTest extends BridgeTest {
     @Test
     void refusedErpLogin_stopsEachFlowAtOnce_withOneLoginAttemptPerFlow() {
         systems = Simulators.start(folder);
-        Map<String, String> properties = new HashMap<>(systems.properties());
-        properties.put("bridge.erp.auth.password", "not-the-password");
-        bridge = BridgeRuntime.start(properties, systems.beans());
+        startBridgeWith(Map.of("bridge.erp.auth.password", "not-the-password"));
 
         PassSummary summary = bridge.runPass();
 

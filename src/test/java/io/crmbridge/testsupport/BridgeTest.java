@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Base of the tests that run the bridge against simulated systems: each test gets a folder of its own for the
@@ -20,6 +22,13 @@ public abstract class BridgeTest {
 
     /** The bridge the test started, or null. */
     protected BridgeRuntime bridge;
+
+    /** Starts the bridge against the simulators the test started, with the given settings replaced or added. */
+    protected void startBridgeWith(Map<String, String> settings) {
+        Map<String, String> properties = new HashMap<>(systems.properties());
+        properties.putAll(settings);
+        bridge = BridgeRuntime.start(properties, systems.beans());
+    }
 
     @AfterEach
     void stopBridgeAndSystems() {
