@@ -46,16 +46,22 @@ public final class Tokens {
     private static final String CACHE_PUT = "bridgeCachePut";
     /** The header camel-caffeine reads the cache key from. */
     private static final String CAFFEINE_KEY = "CamelCaffeineKey";
+    /** The header in which camel-caffeine answers whether the cache held the key. */
+    private static final String CAFFEINE_HAS_RESULT = "CamelCaffeineActionHasResult";
+    private static final String CAFFEINE_SUCCEEDED = "CamelCaffeineActionSucceeded";
     /**
-     * The headers camel-caffeine reads before its endpoint settings. A caller using a cache of its own may carry
-     * them; they would turn the bridge's cache reads and writes into other actions on other keys and values.
+     * The headers camel-caffeine reads before its endpoint settings, and the two it answers in. A caller using a
+     * cache of its own may carry them; the first four would turn the bridge's cache reads and writes into other
+     * actions on other keys and values, and the answers of a cache read would overwrite the last two.
      */
-    private static final List<String> CAFFEINE_INPUTS = List.of("CamelCaffeineAction", CAFFEINE_KEY,
-            "CamelCaffeineKeys", "CamelCaffeineValue");
+    private static final List<String> CAFFEINE_HEADERS = List.of("CamelCaffeineAction", CAFFEINE_KEY,
+            "CamelCaffeineKeys", "CamelCaffeineValue", CAFFEINE_HAS_RESULT, CAFFEINE_SUCCEEDED);
     private static final String CALLERS_CAFFEINE_HEADERS = "bridgeCallersCaffeineHeaders";
+    /** The caller's body while the cache read of direct:auth, which answers in the body, runs. */
+    private static final String CALLERS_BODY = "bridgeCallersBody";
     private static final String CACHE_REPLY_HEADERS = "header:" + BridgeNames.TOKEN + ".";
-    /** The variable in which camel-caffeine's {@code variableReceive} tells whether the cache held the key. */
-    private static final String TOKEN_FOUND = CACHE_REPLY_HEADERS + "CamelCaffeineActionHasResult";
+    /** The variable in which the {@code variableReceive} of auth-login's cache read tells whether it found the key. */
+    private static final String TOKEN_FOUND = CACHE_REPLY_HEADERS + CAFFEINE_HAS_RESULT;
 
     private final SystemSettings settings;
     private final Clock clock;
@@ -89,15 +95,17 @@ public final class Tokens {
 
     /**
      * Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY} and into
-     * header {@code CamelCaffeineKey}, where the cache endpoint reads it. The caller's own camel-caffeine headers
-     * are kept aside until the credential is applied, or the look-up has failed.
+     * header {@code CamelCaffeineKey}, where the cache endpoint reads it. The caller's body, which the cache read
+     * replaces with its answer, and the caller's own camel-caffeine headers are kept aside until
+     * {@link #useCached} has taken the answer, or the look-up has failed.
      */
     public void locate(Exchange exchange) {
         String key = cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class));
         exchange.setVariable(BridgeNames.TOKEN_KEY, key);
         Message message = exchange.getMessage();
+        exchange.setVariable(CALLERS_BODY, message.getBody());
         Map<String, Object> callers = null;
-        for (String name : CAFFEINE_INPUTS) {
+        for (String name : CAFFEINE_HEADERS) {
             Object value = message.removeHeader(name);
             if (value != null) {
                 callers = callers == null ? new HashMap<>() : callers;
@@ -111,30 +119,40 @@ public final class Tokens {
     }
 
     /**
-     * Uses the cached token when it can still be used: its headers go on the exchange as {@link #apply} puts them,
-     * and a token in its renewal window starts a background renewal. Otherwise variable
-     * {@link BridgeNames#NEEDS_LOGIN} tells the route to log in first. Counts a cache hit or miss.
+     * Takes the answer of the cache read from the message, giving the caller's body back, and uses the cached
+     * token when it can still be used: its headers go on the exchange as {@link #apply} puts them, and a token in
+     * its renewal window starts a background renewal. Otherwise variable {@link BridgeNames#NEEDS_LOGIN} tells the
+     * route to log in first. Counts a cache hit or miss.
      *
      * @throws LoginException at once, while the system waits after failed logins and has no usable token
      */
     public void useCached(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
-        Token token = cached(system, exchange);
+        Message message = exchange.getMessage();
+        boolean found = Boolean.TRUE.equals(message.removeHeader(CAFFEINE_HAS_RESULT));
+        message.removeHeader(CAFFEINE_SUCCEEDED);
+        // camel-caffeine leaves the body alone when the key is missing, so the body is the answer only if found.
+        Object answer = found ? message.getBody() : null;
+        message.setBody(exchange.removeVariable(CALLERS_BODY));
+        String tokenJson = answer instanceof String json ? json : null;
+        exchange.setVariable(BridgeNames.TOKEN, tokenJson);
+
+        Parsed cached = readable(system, tokenJson);
         Instant now = clock.instant();
-        Policy policy = policy(system);
-        if (token != null && policy.usable(token, now)) {
+        if (cached != null && now.isBefore(cached.usableUntil)) {
             stats.cacheHit(system);
-            if (policy.inRenewalWindow(token, now)) {
-                renewals.startIfIdle(system, exchange.getVariable(BridgeNames.TOKEN_KEY, String.class), token);
+            if (!now.isBefore(cached.renewFrom)) {
+                renewals.startIfIdle(system, exchange.getVariable(BridgeNames.TOKEN_KEY, String.class),
+                        cached.token);
             }
-            apply(exchange, token);
+            apply(exchange, cached.token);
             return;
         }
         stats.cacheMiss(system);
         try {
             logins.failIfWaiting(system);
         } catch (LoginException waiting) {
-            tidyAfterFailure(exchange);
+            tidy(exchange);
             throw waiting;
         }
         exchange.setVariable(BridgeNames.NEEDS_LOGIN, Boolean.TRUE);
@@ -146,11 +164,12 @@ public final class Tokens {
      */
     public void recheck(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
-        Token token = cached(system, exchange);
+        String tokenJson = Boolean.TRUE.equals(exchange.getVariable(TOKEN_FOUND))
+                ? exchange.getVariable(BridgeNames.TOKEN, String.class) : null;
+        Parsed cached = readable(system, tokenJson);
         Instant now = clock.instant();
-        Policy policy = policy(system);
-        boolean needed = token == null || !policy.usable(token, now)
-                || Boolean.TRUE.equals(exchange.getVariable(BridgeNames.RENEW)) && policy.inRenewalWindow(token, now);
+        boolean needed = cached == null || !now.isBefore(cached.usableUntil)
+                || Boolean.TRUE.equals(exchange.getVariable(BridgeNames.RENEW)) && !now.isBefore(cached.renewFrom);
         exchange.setVariable(BridgeNames.NEEDS_LOGIN, needed);
     }
 
@@ -161,7 +180,7 @@ public final class Tokens {
      */
     public void apply(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
-        apply(exchange, parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class)));
+        apply(exchange, parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class)).token);
     }
 
     private void apply(Exchange exchange, Token token) {
@@ -182,6 +201,17 @@ public final class Tokens {
         if (exchange.getException() == null && exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) == null) {
             return;
         }
+        tidy(exchange);
+    }
+
+    private static void tidy(Exchange exchange) {
+        Message message = exchange.getMessage();
+        Object callersBody = exchange.removeVariable(CALLERS_BODY);
+        if (message.removeHeader(CAFFEINE_HAS_RESULT) != null) {
+            // The cache read answered but useCached never took the answer: the body may be that answer.
+            message.setBody(callersBody);
+        }
+        message.removeHeader(CAFFEINE_SUCCEEDED);
         giveBackCallersCaffeineHeaders(exchange);
         removeCacheReplies(exchange);
     }
@@ -196,7 +226,7 @@ public final class Tokens {
         if (tokenJson != null) {
             String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
             try {
-                parse(system, tokenJson).headers().keySet().forEach(exchange.getMessage()::removeHeader);
+                parse(system, tokenJson).token.headers().keySet().forEach(exchange.getMessage()::removeHeader);
             } catch (BridgeException unreadable) {
                 exchange.getMessage().removeHeader("Authorization");
             }
@@ -243,9 +273,9 @@ public final class Tokens {
                 || name.equals(BridgeNames.NEEDS_LOGIN));
     }
 
-    private Token cached(String system, Exchange exchange) {
-        String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
-        if (!Boolean.TRUE.equals(exchange.getVariable(TOKEN_FOUND)) || tokenJson == null || tokenJson.isBlank()) {
+    /** Parses a cached token, or gives null for none; an unreadable one is logged and then counts as none. */
+    private Parsed readable(String system, String tokenJson) {
+        if (tokenJson == null || tokenJson.isBlank()) {
             return null;
         }
         try {
@@ -256,14 +286,15 @@ public final class Tokens {
         }
     }
 
-    private Token parse(String system, String tokenJson) {
+    private Parsed parse(String system, String tokenJson) {
         Parsed last = parsed.get(system);
         if (last != null && last.json.equals(tokenJson)) {
-            return last.token;
+            return last;
         }
         Token token = Token.fromJson(tokenJson);
-        parsed.put(system, new Parsed(tokenJson, token));
-        return token;
+        Parsed fresh = policy(system).times(tokenJson, token);
+        parsed.put(system, fresh);
+        return fresh;
     }
 
     /** Settings are read once per system: the hit path resolves no property. */
@@ -298,7 +329,8 @@ public final class Tokens {
         }
     }
 
-    private record Parsed(String json, Token token) {
+    /** A token with the two instants the hit path compares the clock with, worked out once per token. */
+    private record Parsed(String json, Token token, Instant usableUntil, Instant renewFrom) {
     }
 
     /**
@@ -310,19 +342,12 @@ public final class Tokens {
      */
     private record Policy(Duration margin, int renewalWindowPercent) {
 
-        boolean usable(Token token, Instant now) {
-            return now.isBefore(usableUntil(token));
-        }
-
-        boolean inRenewalWindow(Token token, Instant now) {
-            Instant usableUntil = usableUntil(token);
-            long usable = Duration.between(token.obtainedAt(), usableUntil).toMillis();
-            return !now.isBefore(usableUntil.minusMillis(usable / 100 * renewalWindowPercent));
-        }
-
-        private Instant usableUntil(Token token) {
+        /** The token can be used before {@code usableUntil}; from {@code renewFrom} on it is renewed. */
+        Parsed times(String json, Token token) {
             Duration quarter = Duration.between(token.obtainedAt(), token.expiresAt()).dividedBy(4);
-            return token.expiresAt().minus(margin.compareTo(quarter) > 0 ? quarter : margin);
+            Instant usableUntil = token.expiresAt().minus(margin.compareTo(quarter) > 0 ? quarter : margin);
+            long usable = Duration.between(token.obtainedAt(), usableUntil).toMillis();
+            return new Parsed(json, token, usableUntil, usableUntil.minusMillis(usable / 100 * renewalWindowPercent));
         }
     }
 }

@@ -34,17 +34,22 @@ class AuthRouteTest extends BridgeTest {
 
     @Test
     void auth_setsCredential_andLeavesBodyAndOtherHeadersUntouched() {
-        Exchange result = authorise("crm", "caller body", "X-Order", "ORD-1");
+        // The first call logs in, the second finds the token in the cache, whose read answers in the body.
+        for (int call = 1; call <= 2; call++) {
+            Exchange result = authorise("crm", "caller body", "X-Order", "ORD-1");
 
-        assertThat(result.getException()).as("auth error").isNull();
-        assertThat(result.getMessage().getBody(String.class)).as("body").isEqualTo("caller body");
-        assertThat(result.getMessage().getHeader("X-Order")).as("caller header").isEqualTo("ORD-1");
-        assertThat(result.getMessage().getHeader("Authorization", String.class).startsWith("Bearer "))
-                .as("credential is a bearer token").isTrue();
-        assertThat(result.getMessage().getHeaders().keySet()).as("headers after auth")
-                .containsExactlyInAnyOrder("X-Order", "Authorization");
-        assertThat(result.getVariables().keySet()).as("variables after auth")
-                .containsExactlyInAnyOrder(BridgeNames.SYSTEM, BridgeNames.TOKEN_KEY, BridgeNames.TOKEN);
+            assertThat(result.getException()).as("auth error, call " + call).isNull();
+            assertThat(result.getMessage().getBody(String.class)).as("body, call " + call).isEqualTo("caller body");
+            assertThat(result.getMessage().getHeader("X-Order")).as("caller header, call " + call)
+                    .isEqualTo("ORD-1");
+            assertThat(result.getMessage().getHeader("Authorization", String.class).startsWith("Bearer "))
+                    .as("credential is a bearer token, call " + call).isTrue();
+            assertThat(result.getMessage().getHeaders().keySet()).as("headers after auth, call " + call)
+                    .containsExactlyInAnyOrder("X-Order", "Authorization");
+            assertThat(result.getVariables().keySet()).as("variables after auth, call " + call)
+                    .containsExactlyInAnyOrder(BridgeNames.SYSTEM, BridgeNames.TOKEN_KEY, BridgeNames.TOKEN);
+        }
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
     }
 
     @Test
@@ -193,13 +198,21 @@ class AuthRouteTest extends BridgeTest {
                 exchange.getMessage().setHeader("CamelCaffeineAction", "INVALIDATE_ALL");
                 exchange.getMessage().setHeader("CamelCaffeineKey", "callers-own-key");
                 exchange.getMessage().setHeader("CamelCaffeineValue", "callers-value");
+                // and the two camel-caffeine answers in, with the answer itself in the body
+                exchange.getMessage().setHeader("CamelCaffeineActionHasResult", Boolean.TRUE);
+                exchange.getMessage().setHeader("CamelCaffeineActionSucceeded", Boolean.FALSE);
+                exchange.getMessage().setBody("callers-cached-value");
             });
 
             assertThat(result.getException()).as("auth error, call " + call).isNull();
             assertThat(result.getMessage().getHeaders()).as("caller's headers, call " + call)
                     .containsEntry("CamelCaffeineAction", "INVALIDATE_ALL")
                     .containsEntry("CamelCaffeineKey", "callers-own-key")
-                    .containsEntry("CamelCaffeineValue", "callers-value");
+                    .containsEntry("CamelCaffeineValue", "callers-value")
+                    .containsEntry("CamelCaffeineActionHasResult", Boolean.TRUE)
+                    .containsEntry("CamelCaffeineActionSucceeded", Boolean.FALSE);
+            assertThat(result.getMessage().getBody()).as("caller's body, call " + call)
+                    .isEqualTo("callers-cached-value");
         }
         assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
         assertThat(Token.fromJson(bridge.cachedToken("crm")).system()).as("cached token").isEqualTo("crm");
@@ -209,16 +222,14 @@ class AuthRouteTest extends BridgeTest {
     void failedAuth_givesBackTheCallersCaffeineHeaders_andLeavesNoCacheReplies() {
         restartWith("bridge.crm.auth.client-secret", "wrong-secret-value");
 
-        Exchange result = bridge.template().request(BridgeNames.AUTH_ENDPOINT, exchange -> {
-            exchange.setVariable(BridgeNames.SYSTEM, "crm");
-            exchange.getMessage().setHeader("CamelCaffeineKey", "callers-own-key");
-        });
+        Exchange result = authorise("crm", "caller body", "CamelCaffeineKey", "callers-own-key");
 
         assertThat(result.getException()).isInstanceOf(LoginException.class);
         assertThat(result.getMessage().getHeaders()).as("headers after the failure")
                 .containsOnlyKeys("CamelCaffeineKey").containsEntry("CamelCaffeineKey", "callers-own-key");
+        assertThat(result.getMessage().getBody()).as("body after the failure").isEqualTo("caller body");
         assertThat(result.getVariables().keySet()).as("variables after the failure")
-                .noneMatch(name -> name.startsWith("header:"));
+                .noneMatch(name -> name.startsWith("header:") || name.startsWith("bridgeCallers"));
     }
 
     @Test
