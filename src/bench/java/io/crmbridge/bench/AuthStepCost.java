@@ -1,5 +1,6 @@
 package io.crmbridge.bench;
 
+import com.sun.management.ThreadMXBean;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.remote.Replies;
 import io.crmbridge.simulator.CrmSimulator;
@@ -111,11 +112,26 @@ public final class AuthStepCost {
         List<String> command = List.of(java, "-Dlogback.configurationFile=logback-bench.xml",
                 "-cp", System.getProperty("java.class.path"), AuthStepCost.class.getName(), step.name(),
                 Integer.toString(calls));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("The JVM measuring " + step + " failed:\n" + output);
+        Path log = Files.createTempFile("bench-steps-" + step.name().toLowerCase(Locale.ROOT) + "-", ".log");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            boolean ended = process.waitFor(10, TimeUnit.MINUTES);
+            if (!ended) {
+                process.destroyForcibly();
+            }
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            if (!ended || process.exitValue() != 0) {
+                throw new IllegalStateException("The JVM measuring " + step
+                        + (ended ? " failed:\n" : " did not end within 10 minutes:\n") + output);
+            }
+            return result(step, output);
+        } finally {
+            Files.deleteIfExists(log);
         }
+    }
+
+    private static Figures result(Step step, String output) {
         return output.lines().filter(line -> line.startsWith(RESULT)).findFirst().map(Figures::parse)
                 .orElseThrow(() -> new IllegalStateException("No result from the JVM measuring " + step + ":\n"
                         + output));
@@ -141,7 +157,7 @@ public final class AuthStepCost {
                 call(template, url);
             }
             meter.reset();
-            var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
             long cpu = threads.getCurrentThreadCpuTime();
             long bytes = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < calls; i++) {
@@ -235,8 +251,7 @@ public final class AuthStepCost {
     /** Adds up the calling thread's CPU time and allocation between {@link #start} and {@link #stop}. */
     static final class StepMeter {
 
-        private final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         private long startCpu;
         private long startBytes;
         private long cpuNanos;

@@ -129,8 +129,8 @@ public final class Logins {
         if (until.isPresent()) {
             LoginBackoff backoff = backoffs.get(system);
             int failures = backoff.failures();
-            throw new LoginException(SystemSettings.label(system) + " has no valid token and its last " + failures
-                    + " login" + (failures == 1 ? "" : "s") + " failed; next attempt after " + until.get()
+            throw new LoginException(SystemSettings.label(system) + " has no valid token and its last "
+                    + (failures == 1 ? "login" : failures + " logins") + " failed; next attempt after " + until.get()
                     + ". Last error: " + backoff.lastError());
         }
     }

@@ -5,7 +5,6 @@ import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.SystemSettings;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +58,11 @@ public final class Tokens {
     private static final String CALLERS_CAFFEINE_HEADERS = "bridgeCallersCaffeineHeaders";
     /** The caller's body while the cache read of direct:auth, which answers in the body, runs. */
     private static final String CALLERS_BODY = "bridgeCallersBody";
-    private static final String CACHE_REPLY_HEADERS = "header:" + BridgeNames.TOKEN + ".";
+    /** What auth-login's cache read found; it becomes {@link BridgeNames#TOKEN} only if it can be used. */
+    private static final String CACHED_TOKEN = "bridgeCachedToken";
+    private static final String CACHE_REPLY_HEADERS = "header:" + CACHED_TOKEN + ".";
     /** The variable in which the {@code variableReceive} of auth-login's cache read tells whether it found the key. */
-    private static final String TOKEN_FOUND = CACHE_REPLY_HEADERS + CAFFEINE_HAS_RESULT;
+    private static final String CACHED_TOKEN_FOUND = CACHE_REPLY_HEADERS + CAFFEINE_HAS_RESULT;
 
     private final SystemSettings settings;
     private final Clock clock;
@@ -96,14 +97,14 @@ public final class Tokens {
     /**
      * Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY} and into
      * header {@code CamelCaffeineKey}, where the cache endpoint reads it. The caller's body, which the cache read
-     * replaces with its answer, and the caller's own camel-caffeine headers are kept aside until
-     * {@link #useCached} has taken the answer, or the look-up has failed.
+     * replaces with its answer, is kept aside until {@link #useCached} has taken the answer; the caller's own
+     * camel-caffeine headers until the credential is applied, or the look-up has failed.
      */
     public void locate(Exchange exchange) {
         String key = cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class));
         exchange.setVariable(BridgeNames.TOKEN_KEY, key);
         Message message = exchange.getMessage();
-        exchange.setVariable(CALLERS_BODY, message.getBody());
+        exchange.setVariable(CALLERS_BODY, new CallersBody(message.getBody()));
         Map<String, Object> callers = null;
         for (String name : CAFFEINE_HEADERS) {
             Object value = message.removeHeader(name);
@@ -120,9 +121,9 @@ public final class Tokens {
 
     /**
      * Takes the answer of the cache read from the message, giving the caller's body back, and uses the cached
-     * token when it can still be used: its headers go on the exchange as {@link #apply} puts them, and a token in
-     * its renewal window starts a background renewal. Otherwise variable {@link BridgeNames#NEEDS_LOGIN} tells the
-     * route to log in first. Counts a cache hit or miss.
+     * token when it can still be used: it goes into variable {@link BridgeNames#TOKEN}, its headers on the exchange
+     * as {@link #apply} puts them, and a token in its renewal window starts a background renewal. Otherwise
+     * variable {@link BridgeNames#NEEDS_LOGIN} tells the route to log in first. Counts a cache hit or miss.
      *
      * @throws LoginException at once, while the system waits after failed logins and has no usable token
      */
@@ -133,13 +134,15 @@ public final class Tokens {
         message.removeHeader(CAFFEINE_SUCCEEDED);
         // camel-caffeine leaves the body alone when the key is missing, so the body is the answer only if found.
         Object answer = found ? message.getBody() : null;
-        message.setBody(exchange.removeVariable(CALLERS_BODY));
+        if (exchange.removeVariable(CALLERS_BODY) instanceof CallersBody callers) {
+            message.setBody(callers.body());
+        }
         String tokenJson = answer instanceof String json ? json : null;
-        exchange.setVariable(BridgeNames.TOKEN, tokenJson);
 
-        Parsed cached = readable(system, tokenJson);
+        Parsed cached = readable(system, tokenJson, true);
         Instant now = clock.instant();
         if (cached != null && now.isBefore(cached.usableUntil)) {
+            exchange.setVariable(BridgeNames.TOKEN, tokenJson);
             stats.cacheHit(system);
             if (!now.isBefore(cached.renewFrom)) {
                 renewals.startIfIdle(system, exchange.getVariable(BridgeNames.TOKEN_KEY, String.class),
@@ -161,22 +164,29 @@ public final class Tokens {
     /**
      * The check made again behind the login gate, where another caller may just have logged in: a login is
      * needed for an unusable token, and for a background renewal also for a token in its renewal window.
+     * Otherwise the token the cache read found goes into variable {@link BridgeNames#TOKEN}, to be applied.
      */
     public void recheck(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
-        String tokenJson = Boolean.TRUE.equals(exchange.getVariable(TOKEN_FOUND))
-                ? exchange.getVariable(BridgeNames.TOKEN, String.class) : null;
-        Parsed cached = readable(system, tokenJson);
+        String tokenJson = Boolean.TRUE.equals(exchange.getVariable(CACHED_TOKEN_FOUND))
+                ? exchange.getVariable(CACHED_TOKEN, String.class) : null;
+        exchange.removeVariable(CACHED_TOKEN);
+        // useCached has already warned about an unreadable token, if this caller came through it
+        Parsed cached = readable(system, tokenJson, false);
         Instant now = clock.instant();
         boolean needed = cached == null || !now.isBefore(cached.usableUntil)
                 || Boolean.TRUE.equals(exchange.getVariable(BridgeNames.RENEW)) && !now.isBefore(cached.renewFrom);
         exchange.setVariable(BridgeNames.NEEDS_LOGIN, needed);
+        if (!needed) {
+            exchange.setVariable(BridgeNames.TOKEN, tokenJson);
+        }
     }
 
     /**
      * Sets every header of the token in the exchange variable, leaving body and other headers, and removes what
-     * the cache look-up left on the caller's exchange: the replies {@code variableReceive} kept as variables, and
-     * the header {@code CamelCaffeineKey}. The caller's own camel-caffeine headers, if it had any, are put back.
+     * the cache look-up left on the caller's exchange: the header {@code CamelCaffeineKey}, and the replies of
+     * auth-login's cache read and write, which {@code variableReceive} kept as variables. The caller's own
+     * camel-caffeine headers, if it had any, are put back.
      */
     public void apply(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
@@ -193,35 +203,28 @@ public final class Tokens {
     }
 
     /**
-     * After a failed look-up or login, when {@link #apply} never ran: gives back the caller's camel-caffeine
-     * headers in place of the bridge's cache key, and removes the cache replies kept as variables. Does nothing
-     * while no error has happened on the exchange.
+     * Gives back whatever the look-up still holds aside, as after a failed look-up or login, when {@link #apply}
+     * never ran: the caller's body, if the cache read answered in it and {@link #useCached} never took the answer,
+     * and the caller's camel-caffeine headers in place of the bridge's cache key; and removes the cache replies
+     * kept as variables. It only undoes what is still undone, so it may run after a success, and more than once.
      */
-    public void tidyAfterFailure(Exchange exchange) {
-        if (exchange.getException() == null && exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) == null) {
-            return;
-        }
-        tidy(exchange);
-    }
-
-    private static void tidy(Exchange exchange) {
+    public void tidy(Exchange exchange) {
         Message message = exchange.getMessage();
-        Object callersBody = exchange.removeVariable(CALLERS_BODY);
-        if (message.removeHeader(CAFFEINE_HAS_RESULT) != null) {
-            // The cache read answered but useCached never took the answer: the body may be that answer.
-            message.setBody(callersBody);
+        if (exchange.removeVariable(CALLERS_BODY) instanceof CallersBody callers) {
+            // The caller's own answer headers were set aside by locate: these two are the bridge's cache read's.
+            message.setBody(callers.body());
+            message.removeHeader(CAFFEINE_HAS_RESULT);
+            message.removeHeader(CAFFEINE_SUCCEEDED);
         }
-        message.removeHeader(CAFFEINE_SUCCEEDED);
         giveBackCallersCaffeineHeaders(exchange);
         removeCacheReplies(exchange);
     }
 
     /**
      * Removes the headers of the token in the exchange variable and the variable itself, so no credential stays
-     * on the exchange after the call; after a failure, also what {@link #tidyAfterFailure} removes.
+     * on the exchange after the call, then gives back what {@link #tidy} gives back.
      */
     public void strip(Exchange exchange) {
-        tidyAfterFailure(exchange);
         String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
         if (tokenJson != null) {
             String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
@@ -232,6 +235,7 @@ public final class Tokens {
             }
             exchange.removeVariable(BridgeNames.TOKEN);
         }
+        tidy(exchange);
     }
 
     /**
@@ -268,20 +272,22 @@ public final class Tokens {
 
     /** Removes the replies of the cache endpoints that {@code variableReceive} kept as variables. */
     private static void removeCacheReplies(Exchange exchange) {
-        exchange.getVariables().keySet().removeIf(name -> name.startsWith(CACHE_REPLY_HEADERS)
-                || name.equals(CACHE_PUT) || name.startsWith("header:" + CACHE_PUT + ".")
-                || name.equals(BridgeNames.NEEDS_LOGIN));
+        exchange.getVariables().keySet().removeIf(name -> name.equals(CACHED_TOKEN)
+                || name.startsWith(CACHE_REPLY_HEADERS) || name.equals(CACHE_PUT)
+                || name.startsWith("header:" + CACHE_PUT + ".") || name.equals(BridgeNames.NEEDS_LOGIN));
     }
 
-    /** Parses a cached token, or gives null for none; an unreadable one is logged and then counts as none. */
-    private Parsed readable(String system, String tokenJson) {
+    /** Parses a cached token, or gives null for none; an unreadable one counts as none, with a warning if asked. */
+    private Parsed readable(String system, String tokenJson, boolean warn) {
         if (tokenJson == null || tokenJson.isBlank()) {
             return null;
         }
         try {
             return parse(system, tokenJson);
         } catch (BridgeException e) {
-            LOG.warn("{}: {}; logging in again", SystemSettings.label(system), e.getMessage());
+            if (warn) {
+                LOG.warn("{}: {}; logging in again", SystemSettings.label(system), e.getMessage());
+            }
             return null;
         }
     }
@@ -327,6 +333,10 @@ public final class Tokens {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
+    }
+
+    /** The caller's body, kept aside while the cache read answers in the message; null bodies included. */
+    private record CallersBody(Object body) {
     }
 
     /** A token with the two instants the hit path compares the clock with, worked out once per token. */

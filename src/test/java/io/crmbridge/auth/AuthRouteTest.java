@@ -255,6 +255,50 @@ class AuthRouteTest extends BridgeTest {
     }
 
     @Test
+    void authorizedCall_givesBackTheCallersBodyAndCaffeineAnswerHeaders_whateverTheOutcome() {
+        // A caller with a cache of its own carries the headers camel-caffeine answers in, and its own body.
+        Exchange success = callWithCallersCacheAnswer(systems.crm.odataUrl() + "Product", null);
+        Exchange notFound = callWithCallersCacheAnswer(systems.crm.odataUrl() + "NoSuchEntitySet", null);
+        // Camel leaves the property EXCEPTION_CAUGHT behind after an error that was handled earlier.
+        Exchange afterHandledError = callWithCallersCacheAnswer(systems.crm.odataUrl() + "Product",
+                new IllegalStateException("handled earlier"));
+        restartWith("bridge.crm.auth.client-secret", "wrong-secret-value");
+        Exchange refusedLogin = callWithCallersCacheAnswer(systems.crm.odataUrl() + "Product", null);
+
+        assertThat(success.getException()).as("success").isNull();
+        assertThat(notFound.getException()).as("404").hasMessageStartingWith("CRM answered HTTP 404");
+        assertThat(afterHandledError.getException()).as("success after a handled error").isNull();
+        assertThat(refusedLogin.getException()).as("refused login").isInstanceOf(LoginException.class);
+        for (Exchange result : List.of(success, notFound, afterHandledError, refusedLogin)) {
+            assertThat(result.getMessage().getBody()).as("caller's body").isEqualTo("caller body");
+            assertThat(result.getMessage().getHeaders()).as("caller's headers")
+                    .containsEntry("CamelCaffeineActionHasResult", Boolean.FALSE)
+                    .containsEntry("CamelCaffeineActionSucceeded", Boolean.TRUE)
+                    .doesNotContainKey("Authorization");
+            assertThat(result.getVariables().keySet()).as("variables left")
+                    .noneMatch(name -> name.startsWith("header:") || name.startsWith("bridgeCallers")
+                            || name.equals(BridgeNames.TOKEN) || name.equals("bridgeCachedToken"));
+        }
+    }
+
+    @Test
+    void failedAuth_leavesNoTokenInAVariable() {
+        String expired = issueCrmToken();
+        systems.clock.advance(Duration.ofHours(2));
+        restartWith("bridge.crm.auth.client-secret", "wrong-secret-value");
+        bridge.cacheToken("crm", expired);
+
+        Exchange result = authorise("crm", "caller body", "X-Order", "ORD-1");
+
+        assertThat(result.getException()).isInstanceOf(LoginException.class);
+        assertThat(result.getMessage().getBody()).as("body").isEqualTo("caller body");
+        assertThat(result.getVariables().keySet()).as("variables after the failure")
+                .doesNotContain(BridgeNames.TOKEN, "bridgeCachedToken");
+        assertThat(result.getVariables().values()).as("variable values")
+                .noneMatch(variable -> String.valueOf(variable).contains(Token.fromJson(expired).value()));
+    }
+
+    @Test
     void wrongErpPassword_answeredWithHtml_failsWithClearError() {
         restartWith("bridge.erp.auth.password", "not-the-password");
 
@@ -289,6 +333,20 @@ class AuthRouteTest extends BridgeTest {
     private void restartWith(String property, String value) {
         bridge.close();
         startBridgeWith(Map.of(property, value));
+    }
+
+    private Exchange callWithCallersCacheAnswer(String url, Exception handledEarlier) {
+        return bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
+            exchange.setVariable(BridgeNames.SYSTEM, "crm");
+            exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
+            exchange.setVariable(BridgeNames.URL, url);
+            exchange.getMessage().setBody("caller body");
+            exchange.getMessage().setHeader("CamelCaffeineActionHasResult", Boolean.FALSE);
+            exchange.getMessage().setHeader("CamelCaffeineActionSucceeded", Boolean.TRUE);
+            if (handledEarlier != null) {
+                exchange.setProperty(Exchange.EXCEPTION_CAUGHT, handledEarlier);
+            }
+        });
     }
 
     private Exchange authorise(String system, String body, String header, String value) {

@@ -92,7 +92,7 @@ class TokenRenewalTest extends BridgeTest {
         assertThat(results).allSatisfy(result -> assertThat(result.getException()).isInstanceOf(LoginException.class));
         assertThat(stats().loginFailures("erp")).as("login attempts while down").isEqualTo(1);
         assertThat(results.stream().map(r -> r.getException().getMessage()))
-                .anySatisfy(message -> assertThat(message).contains("ERP has no valid token and its last 1 login "
+                .anySatisfy(message -> assertThat(message).contains("ERP has no valid token and its last login "
                         + "failed; next attempt after").contains("answered HTTP 503"));
 
         systems.clock.advance(Duration.ofSeconds(10));
