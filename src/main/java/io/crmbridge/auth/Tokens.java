@@ -104,7 +104,8 @@ public final class Tokens {
         String key = cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class));
         exchange.setVariable(BridgeNames.TOKEN_KEY, key);
         Message message = exchange.getMessage();
-        exchange.setVariable(CALLERS_BODY, new CallersBody(message.getBody()));
+        // A null body is not kept (a variable set to null is no variable): useCached then gives back null.
+        exchange.setVariable(CALLERS_BODY, message.getBody());
         Map<String, Object> callers = null;
         for (String name : CAFFEINE_HEADERS) {
             Object value = message.removeHeader(name);
@@ -134,9 +135,7 @@ public final class Tokens {
         message.removeHeader(CAFFEINE_SUCCEEDED);
         // camel-caffeine leaves the body alone when the key is missing, so the body is the answer only if found.
         Object answer = found ? message.getBody() : null;
-        if (exchange.removeVariable(CALLERS_BODY) instanceof CallersBody callers) {
-            message.setBody(callers.body());
-        }
+        message.setBody(exchange.removeVariable(CALLERS_BODY));
         String tokenJson = answer instanceof String json ? json : null;
 
         Parsed cached = readable(system, tokenJson, true);
@@ -210,9 +209,11 @@ public final class Tokens {
      */
     public void tidy(Exchange exchange) {
         Message message = exchange.getMessage();
-        if (exchange.removeVariable(CALLERS_BODY) instanceof CallersBody callers) {
-            // The caller's own answer headers were set aside by locate: these two are the bridge's cache read's.
-            message.setBody(callers.body());
+        Object callersBody = exchange.removeVariable(CALLERS_BODY);
+        // While the bridge's cache key is on the message, the caller's own camel-caffeine headers are set aside:
+        // an answer header then is the cache read's, left because useCached, which removes it, never ran.
+        if (holdsBridgesKey(exchange) && message.getHeader(CAFFEINE_HAS_RESULT) != null) {
+            message.setBody(callersBody);
             message.removeHeader(CAFFEINE_HAS_RESULT);
             message.removeHeader(CAFFEINE_SUCCEEDED);
         }
@@ -260,14 +261,18 @@ public final class Tokens {
      * camel-caffeine headers that it kept aside. Running it twice changes nothing.
      */
     private static void giveBackCallersCaffeineHeaders(Exchange exchange) {
-        Object key = exchange.getMessage().getHeader(CAFFEINE_KEY);
-        if (key != null && key.equals(exchange.getVariable(BridgeNames.TOKEN_KEY))) {
+        if (holdsBridgesKey(exchange)) {
             exchange.getMessage().removeHeader(CAFFEINE_KEY);
         }
         Object callers = exchange.removeVariable(CALLERS_CAFFEINE_HEADERS);
         if (callers instanceof Map<?, ?> headers) {
             headers.forEach((name, value) -> exchange.getMessage().setHeader(name.toString(), value));
         }
+    }
+
+    private static boolean holdsBridgesKey(Exchange exchange) {
+        Object key = exchange.getMessage().getHeader(CAFFEINE_KEY);
+        return key != null && key.equals(exchange.getVariable(BridgeNames.TOKEN_KEY));
     }
 
     /** Removes the replies of the cache endpoints that {@code variableReceive} kept as variables. */
@@ -333,10 +338,6 @@ public final class Tokens {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
-    }
-
-    /** The caller's body, kept aside while the cache read answers in the message; null bodies included. */
-    private record CallersBody(Object body) {
     }
 
     /** A token with the two instants the hit path compares the clock with, worked out once per token. */
