@@ -55,9 +55,8 @@ public final class Tokens {
      */
     private static final List<String> CAFFEINE_HEADERS = List.of("CamelCaffeineAction", CAFFEINE_KEY,
             "CamelCaffeineKeys", "CamelCaffeineValue", CAFFEINE_HAS_RESULT, CAFFEINE_SUCCEEDED);
-    private static final String CALLERS_CAFFEINE_HEADERS = "bridgeCallersCaffeineHeaders";
-    /** The caller's body while the cache read of direct:auth, which answers in the body, runs. */
-    private static final String CALLERS_BODY = "bridgeCallersBody";
+    /** What direct:auth holds aside for the caller from {@link #locate} until it gives it back. */
+    private static final String HELD_ASIDE = "bridgeCallersHeldAside";
     /** What auth-login's cache read found; it becomes {@link BridgeNames#TOKEN} only if it can be used. */
     private static final String CACHED_TOKEN = "bridgeCachedToken";
     private static final String CACHE_REPLY_HEADERS = "header:" + CACHED_TOKEN + ".";
@@ -97,26 +96,18 @@ public final class Tokens {
     /**
      * Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY} and into
      * header {@code CamelCaffeineKey}, where the cache endpoint reads it. The caller's body, which the cache read
-     * replaces with its answer, is kept aside until {@link #useCached} has taken the answer; the caller's own
-     * camel-caffeine headers until the credential is applied, or the look-up has failed.
+     * replaces with its answer, is held aside until {@link #useCached} has taken the answer; the caller's own
+     * camel-caffeine headers until the credential is applied, or {@link #tidy} runs after a failure.
      */
     public void locate(Exchange exchange) {
         String key = cacheKey(exchange.getVariable(BridgeNames.SYSTEM, String.class));
         exchange.setVariable(BridgeNames.TOKEN_KEY, key);
         Message message = exchange.getMessage();
-        // A null body is not kept (a variable set to null is no variable): useCached then gives back null.
-        exchange.setVariable(CALLERS_BODY, message.getBody());
-        Map<String, Object> callers = null;
+        HeldAside held = new HeldAside(message.getBody());
         for (String name : CAFFEINE_HEADERS) {
-            Object value = message.removeHeader(name);
-            if (value != null) {
-                callers = callers == null ? new HashMap<>() : callers;
-                callers.put(name, value);
-            }
+            held.keep(name, message.removeHeader(name));
         }
-        if (callers != null) {
-            exchange.setVariable(CALLERS_CAFFEINE_HEADERS, callers);
-        }
+        exchange.setVariable(HELD_ASIDE, held);
         message.setHeader(CAFFEINE_KEY, key);
     }
 
@@ -135,7 +126,9 @@ public final class Tokens {
         message.removeHeader(CAFFEINE_SUCCEEDED);
         // camel-caffeine leaves the body alone when the key is missing, so the body is the answer only if found.
         Object answer = found ? message.getBody() : null;
-        message.setBody(exchange.removeVariable(CALLERS_BODY));
+        if (exchange.getVariable(HELD_ASIDE) instanceof HeldAside held) {
+            held.giveBackBody(message);
+        }
         String tokenJson = answer instanceof String json ? json : null;
 
         Parsed cached = readable(system, tokenJson, true);
@@ -194,7 +187,7 @@ public final class Tokens {
 
     private void apply(Exchange exchange, Token token) {
         token.headers().forEach(exchange.getMessage()::setHeader);
-        giveBackCallersCaffeineHeaders(exchange);
+        giveBackHeldAside(exchange);
         removeCacheReplies(exchange);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} call authorised with token {}", SystemSettings.label(token.system()), token.fingerprint());
@@ -208,16 +201,7 @@ public final class Tokens {
      * kept as variables. It only undoes what is still undone, so it may run after a success, and more than once.
      */
     public void tidy(Exchange exchange) {
-        Message message = exchange.getMessage();
-        Object callersBody = exchange.removeVariable(CALLERS_BODY);
-        // While the bridge's cache key is on the message, the caller's own camel-caffeine headers are set aside:
-        // an answer header then is the cache read's, left because useCached, which removes it, never ran.
-        if (holdsBridgesKey(exchange) && message.getHeader(CAFFEINE_HAS_RESULT) != null) {
-            message.setBody(callersBody);
-            message.removeHeader(CAFFEINE_HAS_RESULT);
-            message.removeHeader(CAFFEINE_SUCCEEDED);
-        }
-        giveBackCallersCaffeineHeaders(exchange);
+        giveBackHeldAside(exchange);
         removeCacheReplies(exchange);
     }
 
@@ -257,22 +241,17 @@ public final class Tokens {
     }
 
     /**
-     * Removes the cache key that {@link #locate} set, if it is still there, and puts back the caller's own
-     * camel-caffeine headers that it kept aside. Running it twice changes nothing.
+     * Ends what {@link #locate} began, if it has not ended yet: removes the bridge's cache key and puts back the
+     * caller's body, if still held, and the caller's own camel-caffeine headers. Running it twice changes nothing.
      */
-    private static void giveBackCallersCaffeineHeaders(Exchange exchange) {
-        if (holdsBridgesKey(exchange)) {
-            exchange.getMessage().removeHeader(CAFFEINE_KEY);
+    private static void giveBackHeldAside(Exchange exchange) {
+        if (exchange.removeVariable(HELD_ASIDE) instanceof HeldAside held) {
+            Message message = exchange.getMessage();
+            // While the look-up holds the caller's headers, the cache key and any answer header are the bridge's.
+            message.removeHeader(CAFFEINE_KEY);
+            held.giveBackBody(message);
+            held.giveBackHeaders(message);
         }
-        Object callers = exchange.removeVariable(CALLERS_CAFFEINE_HEADERS);
-        if (callers instanceof Map<?, ?> headers) {
-            headers.forEach((name, value) -> exchange.getMessage().setHeader(name.toString(), value));
-        }
-    }
-
-    private static boolean holdsBridgesKey(Exchange exchange) {
-        Object key = exchange.getMessage().getHeader(CAFFEINE_KEY);
-        return key != null && key.equals(exchange.getVariable(BridgeNames.TOKEN_KEY));
     }
 
     /** Removes the replies of the cache endpoints that {@code variableReceive} kept as variables. */
@@ -337,6 +316,42 @@ public final class Tokens {
             return system + ":" + HexFormat.of().formatHex(digest.digest(), 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+    }
+
+    /** The caller's body and camel-caffeine headers, from {@link #locate} until they are given back. */
+    private static final class HeldAside {
+
+        private Object body;
+        private boolean bodyHeld = true;
+        private Map<String, Object> headers;
+
+        HeldAside(Object body) {
+            this.body = body;
+        }
+
+        void keep(String header, Object value) {
+            if (value != null) {
+                headers = headers == null ? new HashMap<>() : headers;
+                headers.put(header, value);
+            }
+        }
+
+        /** The cache read answered in the message: its two answer headers go, the caller's body comes back. */
+        void giveBackBody(Message message) {
+            if (bodyHeld) {
+                message.removeHeader(CAFFEINE_HAS_RESULT);
+                message.removeHeader(CAFFEINE_SUCCEEDED);
+                message.setBody(body);
+                body = null;
+                bodyHeld = false;
+            }
+        }
+
+        void giveBackHeaders(Message message) {
+            if (headers != null) {
+                headers.forEach(message::setHeader);
+            }
         }
     }
 

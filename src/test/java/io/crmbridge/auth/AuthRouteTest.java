@@ -256,7 +256,8 @@ class AuthRouteTest extends BridgeTest {
 
     @Test
     void authorizedCall_givesBackTheCallersBodyAndCaffeineAnswerHeaders_whateverTheOutcome() {
-        // A caller with a cache of its own carries the headers camel-caffeine answers in, and its own body.
+        // A caller that has just read the token cache itself carries its key, the headers camel-caffeine answers
+        // in, and its own body.
         Exchange success = callWithCallersCacheAnswer(systems.crm.odataUrl() + "Product", null);
         Exchange notFound = callWithCallersCacheAnswer(systems.crm.odataUrl() + "NoSuchEntitySet", null);
         // Camel leaves the property EXCEPTION_CAUGHT behind after an error that was handled earlier.
@@ -272,12 +273,14 @@ class AuthRouteTest extends BridgeTest {
         for (Exchange result : List.of(success, notFound, afterHandledError, refusedLogin)) {
             assertThat(result.getMessage().getBody()).as("caller's body").isEqualTo("caller body");
             assertThat(result.getMessage().getHeaders()).as("caller's headers")
+                    .containsEntry("CamelCaffeineKey", result.getVariable("callersKey"))
                     .containsEntry("CamelCaffeineActionHasResult", Boolean.FALSE)
                     .containsEntry("CamelCaffeineActionSucceeded", Boolean.TRUE)
                     .doesNotContainKey("Authorization");
             assertThat(result.getVariables().keySet()).as("variables left")
                     .noneMatch(name -> name.startsWith("header:") || name.startsWith("bridgeCallers")
-                            || name.equals(BridgeNames.TOKEN) || name.equals("bridgeCachedToken"));
+                            || name.equals(BridgeNames.TOKEN) || name.equals("bridgeCachedToken")
+                            || name.equals(BridgeNames.NEEDS_LOGIN));
         }
     }
 
@@ -336,7 +339,12 @@ class AuthRouteTest extends BridgeTest {
     }
 
     private Exchange callWithCallersCacheAnswer(String url, Exception handledEarlier) {
+        String bridgesOwnKey = bridge.context().getRegistry().lookupByNameAndType("tokens", Tokens.class)
+                .cacheKey("crm");
         return bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
+            // a variable of the caller's own, to compare with after the call
+            exchange.setVariable("callersKey", bridgesOwnKey);
+            exchange.getMessage().setHeader("CamelCaffeineKey", bridgesOwnKey);
             exchange.setVariable(BridgeNames.SYSTEM, "crm");
             exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
             exchange.setVariable(BridgeNames.URL, url);
