@@ -2,6 +2,7 @@ package io.crmbridge.bench;
 
 import com.sun.management.ThreadMXBean;
 import io.crmbridge.BridgeNames;
+import io.crmbridge.observe.Observability;
 import io.crmbridge.remote.Replies;
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.testsupport.BridgeRuntime;
@@ -9,10 +10,8 @@ import io.crmbridge.testsupport.BridgeSettings;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.ToDynamicDefinition;
-import org.apache.camel.spi.RoutePolicyFactory;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -149,7 +148,7 @@ public final class AuthStepCost {
             Map<String, Object> credential = credential(template);
             StepMeter meter = new StepMeter();
             // direct:auth runs without Camel's route metrics (see Observability); so does the hop it is compared with.
-            leaveOutOfRouteMetrics(bridge, "bench-bare-hop");
+            Observability.leaveOutOfRouteMetrics(bridge.context(), List.of("bench-bare-hop"));
             bridge.context().addRoutes(new MeasuredCall(step, credential, meter));
 
             String url = crm.baseUrl() + "/0/odata/Product?$top=1";
@@ -193,17 +192,6 @@ public final class AuthStepCost {
         });
         if (exchange.getException() != null) {
             throw new IllegalStateException("Call failed", exchange.getException());
-        }
-    }
-
-    private static void leaveOutOfRouteMetrics(BridgeRuntime bridge, String routeId) {
-        for (RoutePolicyFactory factory : bridge.context().getRoutePolicyFactories()) {
-            if (factory instanceof MicrometerRoutePolicyFactory micrometer) {
-                var configuration = micrometer.getPolicyConfiguration();
-                String excluded = configuration.getExcludePattern();
-                configuration.setExcludePattern(excluded == null || excluded.isBlank() ? routeId
-                        : excluded + "," + routeId);
-            }
         }
     }
 

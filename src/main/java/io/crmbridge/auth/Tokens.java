@@ -121,14 +121,8 @@ public final class Tokens {
      */
     public void useCached(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
-        Message message = exchange.getMessage();
-        boolean found = Boolean.TRUE.equals(message.removeHeader(CAFFEINE_HAS_RESULT));
-        message.removeHeader(CAFFEINE_SUCCEEDED);
-        // camel-caffeine leaves the body alone when the key is missing, so the body is the answer only if found.
-        Object answer = found ? message.getBody() : null;
-        if (exchange.getVariable(HELD_ASIDE) instanceof HeldAside held) {
-            held.giveBackBody(message);
-        }
+        Object answer = exchange.getVariable(HELD_ASIDE) instanceof HeldAside held
+                ? held.takeAnswer(exchange.getMessage()) : null;
         String tokenJson = answer instanceof String json ? json : null;
 
         Parsed cached = readable(system, tokenJson, true);
@@ -183,12 +177,13 @@ public final class Tokens {
     public void apply(Exchange exchange) {
         String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
         apply(exchange, parse(system, exchange.getVariable(BridgeNames.TOKEN, String.class)).token);
+        removeCacheReplies(exchange);
     }
 
+    /** Puts the token's headers on and gives back what locate held aside; a cache hit leaves no cache replies. */
     private void apply(Exchange exchange, Token token) {
         token.headers().forEach(exchange.getMessage()::setHeader);
         giveBackHeldAside(exchange);
-        removeCacheReplies(exchange);
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} call authorised with token {}", SystemSettings.label(token.system()), token.fingerprint());
         }
@@ -249,7 +244,7 @@ public final class Tokens {
             Message message = exchange.getMessage();
             // While the look-up holds the caller's headers, the cache key and any answer header are the bridge's.
             message.removeHeader(CAFFEINE_KEY);
-            held.giveBackBody(message);
+            held.takeAnswer(message);
             held.giveBackHeaders(message);
         }
     }
@@ -337,15 +332,22 @@ public final class Tokens {
             }
         }
 
-        /** The cache read answered in the message: its two answer headers go, the caller's body comes back. */
-        void giveBackBody(Message message) {
-            if (bodyHeld) {
-                message.removeHeader(CAFFEINE_HAS_RESULT);
-                message.removeHeader(CAFFEINE_SUCCEEDED);
-                message.setBody(body);
-                body = null;
-                bodyHeld = false;
+        /**
+         * Takes what the cache read answered in the message, the first time only: removes its two answer headers,
+         * gives the caller's body back, and returns the cached value, or null when the cache did not hold the key
+         * (camel-caffeine then leaves the body alone).
+         */
+        Object takeAnswer(Message message) {
+            if (!bodyHeld) {
+                return null;
             }
+            boolean found = Boolean.TRUE.equals(message.removeHeader(CAFFEINE_HAS_RESULT));
+            message.removeHeader(CAFFEINE_SUCCEEDED);
+            Object answer = found ? message.getBody() : null;
+            message.setBody(body);
+            body = null;
+            bodyHeld = false;
+            return answer;
         }
 
         void giveBackHeaders(Message message) {

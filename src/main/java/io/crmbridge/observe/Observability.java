@@ -39,7 +39,7 @@ public final class Observability {
             context.getRegistry().bind(TokenHealthCheck.idOf(system),
                     new TokenHealthCheck(context, system, clock, stats));
         }
-        leaveTokenRoutesOutOfRouteMetrics(context);
+        leaveOutOfRouteMetrics(context, TOKEN_ROUTES);
         try {
             context.addStartupListener(new AuthMetrics(systems, clock, stats));
             TokenAdmin tokenAdmin = new TokenAdmin(context.getName(), systems, clock, tokenCache, cacheKeys,
@@ -51,17 +51,18 @@ public final class Observability {
     }
 
     /**
-     * Keeps Camel's per-route timers off the token routes: {@code direct:auth} runs before every call, where the
-     * timers would cost more than the cache look-up itself, and the bridge's login and cache metrics already
-     * count what those routes do. Every other route keeps its timers.
+     * Keeps Camel's per-route timers off the given routes, for routes created from now on. The token routes go
+     * without them: {@code direct:auth} runs before every call, where the timers would cost more than the cache
+     * look-up itself, and the bridge's login and cache metrics already count what those routes do. Every other
+     * route keeps its timers.
      */
-    private static void leaveTokenRoutesOutOfRouteMetrics(CamelContext context) {
+    public static void leaveOutOfRouteMetrics(CamelContext context, List<String> routeIds) {
         for (RoutePolicyFactory factory : context.getRoutePolicyFactories()) {
             if (factory instanceof MicrometerRoutePolicyFactory micrometer) {
                 MicrometerRoutePolicyConfiguration configuration = micrometer.getPolicyConfiguration();
                 String excluded = configuration.getExcludePattern();
                 configuration.setExcludePattern((excluded == null || excluded.isBlank() ? "" : excluded + ",")
-                        + String.join(",", TOKEN_ROUTES));
+                        + String.join(",", routeIds));
             }
         }
     }
