@@ -53,6 +53,7 @@ final class BenchRoutes extends RouteBuilder {
                 .toV(camelHttpOAuth2Uri(), null, BridgeNames.RAW_RESPONSE)
                 .bean(replies, "read")
                 .removeHeader("Authorization")
-                .bean(replies, "check");
+                .bean(replies, "check")
+                .bean(replies, "giveBackAddress");
     }
 }

@@ -8,6 +8,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +21,13 @@ public final class Replies {
 
     private static final int SNIPPET = 200;
     private static final String RAW_HEADER = "header:" + BridgeNames.RAW_RESPONSE + ".";
+    /**
+     * The headers camel-http addresses a request by. A caller's own (one that arrived over HTTP carries some) would
+     * send the bridge's request elsewhere, and the bridge's would send the caller's next HTTP call to the system.
+     */
+    private static final List<String> ADDRESS_HEADERS = List.of(Exchange.HTTP_URI, Exchange.HTTP_METHOD,
+            Exchange.HTTP_PATH, Exchange.HTTP_QUERY, Exchange.HTTP_RAW_QUERY);
+    private static final String CALLERS_ADDRESS_HEADERS = "bridgeCallersAddressHeaders";
 
     /** The camel-http endpoint of each origin (scheme, host and port) called so far. */
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
@@ -26,10 +35,22 @@ public final class Replies {
     /**
      * Addresses the request: the URL and method in exchange variables become camel-http headers, and variable
      * {@link BridgeNames#ENDPOINT} holds the camel-http endpoint of the URL's origin. The endpoint is resolved
-     * once per origin: {@code toD} then sends to it without parsing and normalising a URI on every call.
+     * once per origin: {@code toD} then sends to it without parsing and normalising a URI on every call. The
+     * caller's own camel-http address headers are kept aside until {@link #giveBackAddress}.
      */
     public void prepare(Exchange exchange) {
         Message message = exchange.getMessage();
+        Map<String, Object> callers = null;
+        for (String name : ADDRESS_HEADERS) {
+            Object value = message.removeHeader(name);
+            if (value != null) {
+                callers = callers == null ? new HashMap<>() : callers;
+                callers.put(name, value);
+            }
+        }
+        if (callers != null) {
+            exchange.setVariable(CALLERS_ADDRESS_HEADERS, callers);
+        }
         String url = exchange.getVariable(BridgeNames.URL, String.class);
         message.setHeader(Exchange.HTTP_URI, url);
         // camel-http reads the method as its enum; handing it a String costs a type conversion on every call.
@@ -38,6 +59,16 @@ public final class Replies {
         CamelContext context = exchange.getContext();
         exchange.setVariable(BridgeNames.ENDPOINT, endpoints.computeIfAbsent(HttpCalls.originOf(url),
                 origin -> context.getEndpoint(HttpCalls.endpointFor(url))));
+    }
+
+    /** Removes the address headers {@link #prepare} set and puts back the caller's own, if it had any. */
+    public void giveBackAddress(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.removeHeader(Exchange.HTTP_URI);
+        message.removeHeader(Exchange.HTTP_METHOD);
+        if (exchange.removeVariable(CALLERS_ADDRESS_HEADERS) instanceof Map<?, ?> callers) {
+            callers.forEach((name, value) -> message.setHeader((String) name, value));
+        }
     }
 
     /** Turns the raw camel-http reply kept by {@code variableReceive} into an {@link HttpReply}. */

@@ -285,6 +285,33 @@ class AuthRouteTest extends BridgeTest {
     }
 
     @Test
+    void authorizedCall_isNotRedirectedByTheCallersHttpHeaders_andGivesThemBack() {
+        // A caller that arrived over HTTP carries camel-http address headers of its own.
+        Map<String, Object> callers = Map.of("CamelHttpUri", "http://127.0.0.1:1/callers-own",
+                "CamelHttpMethod", "PUT", "CamelHttpPath", "/NoSuchEntitySet", "CamelHttpQuery", "x=1",
+                "X-Order", "ORD-1");
+        for (String url : List.of(systems.crm.odataUrl() + "Product", systems.crm.odataUrl() + "NoSuchEntitySet")) {
+            Exchange result = bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
+                exchange.setVariable(BridgeNames.SYSTEM, "crm");
+                exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
+                exchange.setVariable(BridgeNames.URL, url);
+                callers.forEach(exchange.getMessage()::setHeader);
+            });
+
+            if (url.endsWith("Product")) {
+                assertThat(result.getException()).as("call to " + url).isNull();
+                assertThat(result.getVariable(BridgeNames.RESPONSE, io.crmbridge.remote.HttpReply.class).body())
+                        .as("answer").contains("\"value\"");
+            } else {
+                assertThat(result.getException()).as("call to " + url).hasMessageStartingWith("CRM answered HTTP 404");
+            }
+            assertThat(result.getMessage().getHeaders()).as("headers after a call to " + url)
+                    .containsExactlyInAnyOrderEntriesOf(callers);
+        }
+        assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
+    }
+
+    @Test
     void failedAuth_leavesNoTokenInAVariable() {
         String expired = issueCrmToken();
         systems.clock.advance(Duration.ofHours(2));
