@@ -80,6 +80,14 @@ class ObservabilityTest extends BridgeTest {
         // The token routes run before every call; the bridge_* metrics above count what they do.
         assertThat(metrics).as("route metrics").contains("routeId=\"authorized-call\"")
                 .doesNotContain("routeId=\"auth\"", "routeId=\"auth-login\"");
+        // camel-micrometer's route notifier is told to skip the events of every send; it still counts routes.
+        Matcher running = Pattern.compile("(?m)^camel_routes_running_routes\\{[^}]*} (\\S+)$").matcher(metrics);
+        assertThat(running.find()).as("routes running in:\n" + metrics).isTrue();
+        assertThat(Double.parseDouble(running.group(1))).as("routes running")
+                .isEqualTo(bridge.context().getRoutes().stream()
+                        .filter(route -> bridge.context().getRouteController().getRouteStatus(route.getRouteId())
+                                .isStarted())
+                        .count());
     }
 
     @Test
