@@ -32,9 +32,6 @@ public final class BridgeNames {
     /** Variable holding the reply of an outbound call as an {@link io.crmbridge.remote.HttpReply}. */
     public static final String RESPONSE = "bridgeResponse";
 
-    /** Variable holding the camel-http endpoint an outbound call is sent to. */
-    public static final String ENDPOINT = "bridgeEndpoint";
-
     /** Variable in which camel-http's raw reply body lands ({@code variableReceive}); its headers follow it. */
     public static final String RAW_RESPONSE = "bridgeRawResponse";
 

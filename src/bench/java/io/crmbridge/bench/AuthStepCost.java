@@ -3,6 +3,7 @@ package io.crmbridge.bench;
 import com.sun.management.ThreadMXBean;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.observe.Observability;
+import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.Replies;
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.testsupport.BridgeRuntime;
@@ -11,7 +12,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.ToDynamicDefinition;
+import org.apache.camel.model.ToDefinition;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -297,7 +298,7 @@ public final class AuthStepCost {
             if (step.endpoint != null) {
                 route.to(step.endpoint);
             }
-            ToDynamicDefinition send = new ToDynamicDefinition("${variable." + BridgeNames.ENDPOINT + "}");
+            ToDefinition send = new ToDefinition(HttpCalls.ENDPOINT);
             send.setVariableReceive(BridgeNames.RAW_RESPONSE);
             route.process(meter::stop)
                     .addOutput(send);

@@ -44,7 +44,7 @@ final class BenchRoutes extends RouteBuilder {
                 .routeId("bench-plain-hop")
                 .removeHeader("BenchNothing");
 
-        // Same endpoint options as HttpCalls.endpointFor and the same reply handling as authorized-call; only the
+        // Same endpoint options as HttpCalls.ENDPOINT and the same reply handling as authorized-call; only the
         // authorisation differs. The 401 retry of authorized-call has no counterpart: camel-http does not retry.
         Replies replies = new Replies();
         from(CAMEL_HTTP_OAUTH2_CALL)

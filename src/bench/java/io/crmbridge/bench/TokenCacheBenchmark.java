@@ -85,7 +85,7 @@ public class TokenCacheBenchmark {
         productUrl = crm.baseUrl() + "/0/odata/Product?$top=1";
 
         // camel-http gives each endpoint a pool of its own; the comparison is fair when both are sized alike.
-        requireSamePoolSize(bridge.context().getEndpoint(HttpCalls.endpointFor(productUrl), HttpEndpoint.class),
+        requireSamePoolSize(bridge.context().getEndpoint(HttpCalls.ENDPOINT, HttpEndpoint.class),
                 bridge.context().getEndpoint(routes.camelHttpOAuth2Uri(), HttpEndpoint.class));
     }
 

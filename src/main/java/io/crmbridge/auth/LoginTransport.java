@@ -43,7 +43,8 @@ public final class LoginTransport {
      *                        with a {@code Retry-After}, which the exception carries
      */
     public HttpReply post(String system, String url, String contentType, String body, Map<String, String> headers) {
-        Exchange exchange = template.request(HttpCalls.loginEndpointFor(url), request -> {
+        HttpCalls.requireHttpUrl(url);
+        Exchange exchange = template.request(HttpCalls.LOGIN_ENDPOINT, request -> {
             request.getMessage().setHeader(Exchange.HTTP_URI, url);
             request.getMessage().setHeader(Exchange.HTTP_METHOD, HttpMethods.POST);
             request.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType);

@@ -23,50 +23,35 @@ import java.util.Map;
  */
 public final class HttpCalls {
 
-    private static final String NO_COOKIE_STORE = "&cookieStore=#class:org.apache.camel.component.http.NoopCookieStore";
+    /**
+     * The camel-http endpoint of every call the bridge makes, set in {@code bridge.http.endpoint}: one endpoint for
+     * all systems, http and https alike, so all go through the {@code http} component and its settings (timeouts,
+     * pool sizes, TLS). The request's URL travels in {@link Exchange#HTTP_URI}, which camel-http sends to in place
+     * of the endpoint's own address. Non-2xx replies are returned rather than thrown, redirects are not followed,
+     * and no cookie is kept: a cookie is sent only when the cached token holds it.
+     */
+    public static final String ENDPOINT = "{{bridge.http.endpoint}}";
+
+    /**
+     * The endpoint of login requests: as {@link #ENDPOINT}, but its reply carries the server's headers only, not
+     * the request's, so the credentials sent never appear among the reply headers.
+     */
+    public static final String LOGIN_ENDPOINT = ENDPOINT + "&copyHeaders=false";
 
     private HttpCalls() {
     }
 
     /**
-     * Returns the camel-http endpoint to send a URL to: one endpoint per scheme, host and port, with the full
-     * URL given per call in {@link Exchange#HTTP_URI} and non-2xx replies returned rather than thrown.
+     * Checks that a URL names an http or https server, as the bridge's one endpoint needs it to.
      *
-     * <p>The endpoint keeps no cookies: a cookie is sent only when the cached token holds it, never replayed by
-     * the HTTP client from an earlier answer of the same host.
+     * @throws IllegalArgumentException otherwise
      */
-    public static String endpointFor(String url) {
-        URI uri = URI.create(url);
-        String authority = uri.getRawAuthority();
-        if (uri.getScheme() == null || authority == null) {
+    public static void requireHttpUrl(String url) {
+        boolean absolute = url != null && (url.regionMatches(true, 0, "http://", 0, 7) && url.length() > 7
+                || url.regionMatches(true, 0, "https://", 0, 8) && url.length() > 8);
+        if (!absolute) {
             throw new IllegalArgumentException("Not an absolute http(s) URL: " + url);
         }
-        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + authority
-                + "?throwExceptionOnFailure=false&followRedirects=false" + NO_COOKIE_STORE;
-    }
-
-    /**
-     * Returns the origin of a URL, its scheme, host and port as written, such as {@code http://127.0.0.1:8080}:
-     * the URLs of one origin share one endpoint of {@link #endpointFor}.
-     */
-    public static String originOf(String url) {
-        int scheme = url.indexOf("://");
-        if (scheme < 0) {
-            throw new IllegalArgumentException("Not an absolute http(s) URL: " + url);
-        }
-        int end = scheme + 3;
-        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
-            end++;
-        }
-        return url.substring(0, end);
-    }
-
-    /**
-     * Returns the endpoint for a login request: as {@link #endpointFor}, but its reply carries the server's
-     * headers only, not the request's, so the credentials sent never appear among the reply headers.
-     */
-    public static String loginEndpointFor(String url) {
-        return endpointFor(url) + "&copyHeaders=false";
     }
 
     /** Reads status, content type, body text and the server's headers (not Camel's) of a camel-http reply. */

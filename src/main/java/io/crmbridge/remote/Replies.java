@@ -2,8 +2,6 @@ package io.crmbridge.remote;
 
 import io.crmbridge.SystemSettings;
 import io.crmbridge.BridgeNames;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
@@ -11,7 +9,6 @@ import org.apache.camel.component.http.HttpMethods;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 
 /**
@@ -29,16 +26,16 @@ public final class Replies {
             Exchange.HTTP_PATH, Exchange.HTTP_QUERY, Exchange.HTTP_RAW_QUERY);
     private static final String CALLERS_ADDRESS_HEADERS = "bridgeCallersAddressHeaders";
 
-    /** The camel-http endpoint of each origin (scheme, host and port) called so far. */
-    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-
     /**
-     * Addresses the request: the URL and method in exchange variables become camel-http headers, and variable
-     * {@link BridgeNames#ENDPOINT} holds the camel-http endpoint of the URL's origin. The endpoint is resolved
-     * once per origin: {@code toD} then sends to it without parsing and normalising a URI on every call. The
-     * caller's own camel-http address headers are kept aside until {@link #giveBackAddress}.
+     * Addresses the request: the URL and method in exchange variables become camel-http headers, which the route's
+     * one camel-http endpoint sends to. The caller's own camel-http address headers are kept aside until
+     * {@link #giveBackAddress}.
+     *
+     * @throws IllegalArgumentException when the URL is not an absolute http or https URL
      */
     public void prepare(Exchange exchange) {
+        String url = exchange.getVariable(BridgeNames.URL, String.class);
+        HttpCalls.requireHttpUrl(url);
         Message message = exchange.getMessage();
         Map<String, Object> callers = null;
         for (String name : ADDRESS_HEADERS) {
@@ -51,14 +48,10 @@ public final class Replies {
         if (callers != null) {
             exchange.setVariable(CALLERS_ADDRESS_HEADERS, callers);
         }
-        String url = exchange.getVariable(BridgeNames.URL, String.class);
         message.setHeader(Exchange.HTTP_URI, url);
         // camel-http reads the method as its enum; handing it a String costs a type conversion on every call.
         message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(exchange.getVariable(BridgeNames.HTTP_METHOD,
                 String.class)));
-        CamelContext context = exchange.getContext();
-        exchange.setVariable(BridgeNames.ENDPOINT, endpoints.computeIfAbsent(HttpCalls.originOf(url),
-                origin -> context.getEndpoint(HttpCalls.endpointFor(url))));
     }
 
     /** Removes the address headers {@link #prepare} set and puts back the caller's own, if it had any. */

@@ -10,13 +10,20 @@ import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeSettings;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -119,6 +126,54 @@ class AuthorizedCallTest extends BridgeTest {
         assertThatThrownBy(() -> crmGet("/0/odata/Order?$top=1"))
                 .hasMessage("CRM login at http://127.0.0.1:9/connect/token failed: connection refused "
                         + "(is the server running and the URL right?)");
+    }
+
+    @Test
+    void httpsSystem_isCalledWithTheHttpComponentsSettings_includingItsTrustStoreAndTimeouts() throws Exception {
+        // A system on https, trusted through the http component's TLS settings, and a one-second response timeout
+        // set on the http component: both reach https calls and logins as they reach http ones.
+        Path keyStore = folder.resolve("crm-tls.p12");
+        String password = "store-" + UUID.randomUUID();
+        selfSignedKeyStore(keyStore, password);
+        wireMock = new WireMockServer(options().bindAddress("127.0.0.1").httpDisabled(true).dynamicHttpsPort()
+                .keystorePath(keyStore.toString()).keystoreType("PKCS12").keystorePassword(password)
+                .keyManagerPassword(password));
+        wireMock.start();
+        wireMock.stubFor(post(urlEqualTo("/connect/token")).willReturn(okJson(
+                "{\"access_token\":\"opaque-token-value\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
+        wireMock.stubFor(get(urlPathEqualTo("/0/odata/Order"))
+                .withHeader("Authorization", equalTo("Bearer opaque-token-value"))
+                .willReturn(okJson("{\"value\":[]}")));
+        wireMock.stubFor(get(urlPathEqualTo("/0/odata/Slow")).willReturn(okJson("{}").withFixedDelay(5_000)));
+        String base = "https://127.0.0.1:" + wireMock.httpsPort();
+        KeyStoreParameters trusted = new KeyStoreParameters();
+        trusted.setResource("file:" + keyStore);
+        trusted.setPassword(password);
+        trusted.setType("PKCS12");
+        TrustManagersParameters trustManagers = new TrustManagersParameters();
+        trustManagers.setKeyStore(trusted);
+        SSLContextParameters tls = new SSLContextParameters();
+        tls.setTrustManagers(trustManagers);
+        bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
+                .crm(base, base + "/connect/token", "bridge-test", "wiremock-secret")
+                .with("camel.component.http.ssl-context-parameters", "#crmTls")
+                .with("camel.component.http.response-timeout", "1000")
+                .toMap(), Map.of("crmTls", tls));
+
+        assertThat(crmGet("/0/odata/Order?$top=1")).as("answer over https").isEqualTo("{\"value\":[]}");
+        assertThatThrownBy(() -> crmGet("/0/odata/Slow"))
+                .hasMessage("CRM call GET " + base + "/0/odata/Slow failed: no answer in time (timeout)");
+        wireMock.verify(1, postRequestedFor(urlEqualTo("/connect/token")));
+    }
+
+    private static void selfSignedKeyStore(Path keyStore, String password) throws Exception {
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "crm", "-keyalg", "EC",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password)
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("keytool exit code, output: " + output).isZero();
     }
 
     private void startWithSimulators(Map<String, String> extra) {
