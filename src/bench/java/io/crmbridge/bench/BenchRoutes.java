@@ -44,11 +44,13 @@ final class BenchRoutes extends RouteBuilder {
                 .routeId("bench-plain-hop")
                 .removeHeader("BenchNothing");
 
-        // Same endpoint options as HttpCalls.ENDPOINT and the same reply handling as authorized-call; only the
-        // authorisation differs. The 401 retry of authorized-call has no counterpart: camel-http does not retry.
+        // Same endpoint options as HttpCalls.ENDPOINT, the same error handling (none: bridge-errors) and the same
+        // reply handling as authorized-call; only the authorisation differs. The 401 retry of authorized-call has
+        // no counterpart: camel-http does not retry.
         Replies replies = new Replies();
         from(CAMEL_HTTP_OAUTH2_CALL)
                 .routeId("bench-camel-http-oauth2-call")
+                .routeConfigurationId("bridge-errors")
                 .bean(replies, "prepare")
                 .toV(camelHttpOAuth2Uri(), null, BridgeNames.RAW_RESPONSE)
                 .bean(replies, "read")

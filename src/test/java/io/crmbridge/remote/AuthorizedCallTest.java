@@ -10,9 +10,6 @@ import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeSettings;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
-import org.apache.camel.support.jsse.KeyStoreParameters;
-import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -129,9 +126,9 @@ class AuthorizedCallTest extends BridgeTest {
     }
 
     @Test
-    void httpsSystem_isCalledWithTheHttpComponentsSettings_includingItsTrustStoreAndTimeouts() throws Exception {
-        // A system on https, trusted through the http component's TLS settings, and a one-second response timeout
-        // set on the http component: both reach https calls and logins as they reach http ones.
+    void httpsSystem_isCalledWithTheHttpComponentsSettings_includingTrustStoreAndTimeouts() throws Exception {
+        // A system on https whose certificate only the http component's TLS settings trust, and a one-second
+        // response timeout on the http component: both reach https calls and logins as they reach http ones.
         Path keyStore = folder.resolve("crm-tls.p12");
         String password = "store-" + UUID.randomUUID();
         selfSignedKeyStore(keyStore, password);
@@ -146,19 +143,18 @@ class AuthorizedCallTest extends BridgeTest {
                 .willReturn(okJson("{\"value\":[]}")));
         wireMock.stubFor(get(urlPathEqualTo("/0/odata/Slow")).willReturn(okJson("{}").withFixedDelay(5_000)));
         String base = "https://127.0.0.1:" + wireMock.httpsPort();
-        KeyStoreParameters trusted = new KeyStoreParameters();
-        trusted.setResource("file:" + keyStore);
-        trusted.setPassword(password);
-        trusted.setType("PKCS12");
-        TrustManagersParameters trustManagers = new TrustManagersParameters();
-        trustManagers.setKeyStore(trusted);
-        SSLContextParameters tls = new SSLContextParameters();
-        tls.setTrustManagers(trustManagers);
         bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
                 .crm(base, base + "/connect/token", "bridge-test", "wiremock-secret")
+                .with("camel.beans.crmTls", "#class:org.apache.camel.support.jsse.SSLContextParameters")
+                .with("camel.beans.crmTls.trustManagers",
+                        "#class:org.apache.camel.support.jsse.TrustManagersParameters")
+                .with("camel.beans.crmTls.trustManagers.keyStore",
+                        "#class:org.apache.camel.support.jsse.KeyStoreParameters")
+                .with("camel.beans.crmTls.trustManagers.keyStore.resource", "file:" + keyStore)
+                .with("camel.beans.crmTls.trustManagers.keyStore.password", password)
                 .with("camel.component.http.ssl-context-parameters", "#crmTls")
                 .with("camel.component.http.response-timeout", "1000")
-                .toMap(), Map.of("crmTls", tls));
+                .toMap(), Map.of());
 
         assertThat(crmGet("/0/odata/Order?$top=1")).as("answer over https").isEqualTo("{\"value\":[]}");
         assertThatThrownBy(() -> crmGet("/0/odata/Slow"))
