@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLException;
 
 /**
  * Small helpers for the camel-http calls the bridge makes: endpoint choice, reply decoding and error wording.
@@ -87,6 +88,9 @@ public final class HttpCalls {
             }
             if (cause instanceof InterruptedIOException) {
                 return "no answer in time (timeout)";
+            }
+            if (cause instanceof SSLException) {
+                return "TLS handshake failed (is the server's certificate trusted? See the TLS settings in the README)";
             }
             cause = cause.getCause();
         }

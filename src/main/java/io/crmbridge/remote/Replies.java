@@ -19,11 +19,12 @@ public final class Replies {
     private static final int SNIPPET = 200;
     private static final String RAW_HEADER = "header:" + BridgeNames.RAW_RESPONSE + ".";
     /**
-     * The headers camel-http addresses a request by. A caller's own (one that arrived over HTTP carries some) would
+     * The headers camel-http addresses a request by. A caller's own (one that came in over HTTP or REST has some) would
      * send the bridge's request elsewhere, and the bridge's would send the caller's next HTTP call to the system.
      */
     private static final List<String> ADDRESS_HEADERS = List.of(Exchange.HTTP_URI, Exchange.HTTP_METHOD,
-            Exchange.HTTP_PATH, Exchange.HTTP_QUERY, Exchange.HTTP_RAW_QUERY);
+            Exchange.HTTP_PATH, Exchange.HTTP_QUERY, Exchange.HTTP_RAW_QUERY, Exchange.REST_HTTP_URI,
+            Exchange.REST_HTTP_QUERY);
     private static final String CALLERS_ADDRESS_HEADERS = "bridgeCallersAddressHeaders";
 
     /**

@@ -289,7 +289,7 @@ class AuthRouteTest extends BridgeTest {
         // A caller that arrived over HTTP carries camel-http address headers of its own.
         Map<String, Object> callers = Map.of("CamelHttpUri", "http://127.0.0.1:1/callers-own",
                 "CamelHttpMethod", "PUT", "CamelHttpPath", "/NoSuchEntitySet", "CamelHttpQuery", "x=1",
-                "X-Order", "ORD-1");
+                "CamelRestHttpUri", "http://127.0.0.1:1/rest-own", "CamelRestHttpQuery", "y=2", "X-Order", "ORD-1");
         for (String url : List.of(systems.crm.odataUrl() + "Product", systems.crm.odataUrl() + "NoSuchEntitySet")) {
             Exchange result = bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
                 exchange.setVariable(BridgeNames.SYSTEM, "crm");

@@ -131,18 +131,8 @@ class AuthorizedCallTest extends BridgeTest {
         // response timeout on the http component: both reach https calls and logins as they reach http ones.
         Path keyStore = folder.resolve("crm-tls.p12");
         String password = "store-" + UUID.randomUUID();
-        selfSignedKeyStore(keyStore, password);
-        wireMock = new WireMockServer(options().bindAddress("127.0.0.1").httpDisabled(true).dynamicHttpsPort()
-                .keystorePath(keyStore.toString()).keystoreType("PKCS12").keystorePassword(password)
-                .keyManagerPassword(password));
-        wireMock.start();
-        wireMock.stubFor(post(urlEqualTo("/connect/token")).willReturn(okJson(
-                "{\"access_token\":\"opaque-token-value\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
-        wireMock.stubFor(get(urlPathEqualTo("/0/odata/Order"))
-                .withHeader("Authorization", equalTo("Bearer opaque-token-value"))
-                .willReturn(okJson("{\"value\":[]}")));
+        String base = startHttpsWireMock(keyStore, password);
         wireMock.stubFor(get(urlPathEqualTo("/0/odata/Slow")).willReturn(okJson("{}").withFixedDelay(5_000)));
-        String base = "https://127.0.0.1:" + wireMock.httpsPort();
         bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
                 .crm(base, base + "/connect/token", "bridge-test", "wiremock-secret")
                 .with("camel.beans.crmTls", "#class:org.apache.camel.support.jsse.SSLContextParameters")
@@ -160,6 +150,32 @@ class AuthorizedCallTest extends BridgeTest {
         assertThatThrownBy(() -> crmGet("/0/odata/Slow"))
                 .hasMessage("CRM call GET " + base + "/0/odata/Slow failed: no answer in time (timeout)");
         wireMock.verify(1, postRequestedFor(urlEqualTo("/connect/token")));
+    }
+
+    @Test
+    void httpsSystemWithAnUntrustedCertificate_failsNamingTheTlsHandshake() throws Exception {
+        String base = startHttpsWireMock(folder.resolve("crm-tls.p12"), "store-" + UUID.randomUUID());
+        bridge = BridgeRuntime.start(BridgeSettings.withWatermark(folder.resolve("w.json"))
+                .crm(base, base + "/connect/token", "bridge-test", "wiremock-secret").toMap(), Map.of());
+
+        assertThatThrownBy(() -> crmGet("/0/odata/Order?$top=1"))
+                .hasMessage("CRM login at " + base + "/connect/token failed: TLS handshake failed (is the server's "
+                        + "certificate trusted? See the TLS settings in the README)");
+    }
+
+    /** Starts WireMock on https only, with a new self-signed certificate, as a CRM; returns its base URL. */
+    private String startHttpsWireMock(Path keyStore, String password) throws Exception {
+        selfSignedKeyStore(keyStore, password);
+        wireMock = new WireMockServer(options().bindAddress("127.0.0.1").httpDisabled(true).dynamicHttpsPort()
+                .keystorePath(keyStore.toString()).keystoreType("PKCS12").keystorePassword(password)
+                .keyManagerPassword(password));
+        wireMock.start();
+        wireMock.stubFor(post(urlEqualTo("/connect/token")).willReturn(okJson(
+                "{\"access_token\":\"opaque-token-value\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
+        wireMock.stubFor(get(urlPathEqualTo("/0/odata/Order"))
+                .withHeader("Authorization", equalTo("Bearer opaque-token-value"))
+                .willReturn(okJson("{\"value\":[]}")));
+        return "https://127.0.0.1:" + wireMock.httpsPort();
     }
 
     private static void selfSignedKeyStore(Path keyStore, String password) throws Exception {
