@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -291,12 +292,7 @@ class AuthRouteTest extends BridgeTest {
                 "CamelHttpMethod", "PUT", "CamelHttpPath", "/NoSuchEntitySet", "CamelHttpQuery", "x=1",
                 "CamelRestHttpUri", "http://127.0.0.1:1/rest-own", "CamelRestHttpQuery", "y=2", "X-Order", "ORD-1");
         for (String url : List.of(systems.crm.odataUrl() + "Product", systems.crm.odataUrl() + "NoSuchEntitySet")) {
-            Exchange result = bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
-                exchange.setVariable(BridgeNames.SYSTEM, "crm");
-                exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
-                exchange.setVariable(BridgeNames.URL, url);
-                callers.forEach(exchange.getMessage()::setHeader);
-            });
+            Exchange result = crmGet(url, exchange -> callers.forEach(exchange.getMessage()::setHeader));
 
             if (url.endsWith("Product")) {
                 assertThat(result.getException()).as("call to " + url).isNull();
@@ -368,19 +364,26 @@ class AuthRouteTest extends BridgeTest {
     private Exchange callWithCallersCacheAnswer(String url, Exception handledEarlier) {
         String bridgesOwnKey = bridge.context().getRegistry().lookupByNameAndType("tokens", Tokens.class)
                 .cacheKey("crm");
-        return bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
+        return crmGet(url, exchange -> {
             // a variable of the caller's own, to compare with after the call
             exchange.setVariable("callersKey", bridgesOwnKey);
             exchange.getMessage().setHeader("CamelCaffeineKey", bridgesOwnKey);
-            exchange.setVariable(BridgeNames.SYSTEM, "crm");
-            exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
-            exchange.setVariable(BridgeNames.URL, url);
             exchange.getMessage().setBody("caller body");
             exchange.getMessage().setHeader("CamelCaffeineActionHasResult", Boolean.FALSE);
             exchange.getMessage().setHeader("CamelCaffeineActionSucceeded", Boolean.TRUE);
             if (handledEarlier != null) {
                 exchange.setProperty(Exchange.EXCEPTION_CAUGHT, handledEarlier);
             }
+        });
+    }
+
+    /** Sends a CRM GET through direct:authorized-call on an exchange the caller has set up first. */
+    private Exchange crmGet(String url, Consumer<Exchange> caller) {
+        return bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
+            caller.accept(exchange);
+            exchange.setVariable(BridgeNames.SYSTEM, "crm");
+            exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
+            exchange.setVariable(BridgeNames.URL, url);
         });
     }
 
