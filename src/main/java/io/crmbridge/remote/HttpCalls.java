@@ -90,7 +90,8 @@ public final class HttpCalls {
                 return "no answer in time (timeout)";
             }
             if (cause instanceof SSLException) {
-                return "TLS handshake failed (is the server's certificate trusted? See the TLS settings in the README)";
+                return "TLS handshake failed (an https server whose certificate is trusted and names this host?"
+                        + " See the TLS settings in the README)";
             }
             cause = cause.getCause();
         }

@@ -159,8 +159,8 @@ class AuthorizedCallTest extends BridgeTest {
                 .crm(base, base + "/connect/token", "bridge-test", "wiremock-secret").toMap(), Map.of());
 
         assertThatThrownBy(() -> crmGet("/0/odata/Order?$top=1"))
-                .hasMessage("CRM login at " + base + "/connect/token failed: TLS handshake failed (is the server's "
-                        + "certificate trusted? See the TLS settings in the README)");
+                .hasMessage("CRM login at " + base + "/connect/token failed: TLS handshake failed (an https server "
+                        + "whose certificate is trusted and names this host? See the TLS settings in the README)");
     }
 
     /** Starts WireMock on https only, with a new self-signed certificate, as a CRM; returns its base URL. */
