@@ -27,6 +27,8 @@ import io.crmbridge.sync.TransientFailure;
 import io.crmbridge.sync.WatermarkStore;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.Registry;
@@ -75,7 +77,9 @@ public final class BridgeBeans implements CamelConfiguration {
         Tokens tokens = new Tokens(settings, clock, tokenCache, authStats, logins, renewals);
         registry.bind("tokens", tokens);
         Observability.install(context, clock, tokenCache, tokens::cacheKey, authStats);
-        registry.bind("replies", new Replies());
+        Replies replies = new Replies();
+        registry.bind("replies", replies);
+        bindCallSteps(registry, tokens, logins, replies);
 
         RemoteCalls calls = new RemoteCalls(context);
         CrmClient crm = new CrmClient(settings, calls);
@@ -93,6 +97,34 @@ public final class BridgeBeans implements CamelConfiguration {
                 new DeadLetters(deadLetterFile, clock), stats));
         registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp,
                 new OneSidedStore(oneSidedFile), stats));
+    }
+
+    /**
+     * Binds the steps of auth.yaml and authorized-call.yaml as Processors. Those routes run on every call, and
+     * Camel runs a Processor as it is, where a bean step would find the method and bind its parameters each time.
+     */
+    private static void bindCallSteps(Registry registry, Tokens tokens, Logins logins, Replies replies) {
+        bindStep(registry, "locateToken", tokens::locate);
+        bindStep(registry, "useCachedToken", tokens::useCached);
+        bindStep(registry, "applyToken", tokens::apply);
+        bindStep(registry, "recheckToken", tokens::recheck);
+        bindStep(registry, "tidyTokenLookUp", tokens::tidy);
+        bindStep(registry, "stripToken", tokens::strip);
+        bindStep(registry, "dropTokenIfSent", tokens::dropIfSent);
+        bindStep(registry, "enterLoginGate", exchange -> logins.enter(systemOf(exchange)));
+        bindStep(registry, "leaveLoginGate", exchange -> logins.leave(systemOf(exchange)));
+        bindStep(registry, "prepareRequest", replies::prepare);
+        bindStep(registry, "readReply", replies::read);
+        bindStep(registry, "checkReply", replies::check);
+        bindStep(registry, "giveBackAddress", replies::giveBackAddress);
+    }
+
+    private static String systemOf(Exchange exchange) {
+        return exchange.getVariable(BridgeNames.SYSTEM, String.class);
+    }
+
+    private static void bindStep(Registry registry, String name, Processor step) {
+        registry.bind(name, Processor.class, step);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.crmbridge.bench;
 
 import io.crmbridge.BridgeNames;
-import io.crmbridge.remote.Replies;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -47,15 +46,14 @@ final class BenchRoutes extends RouteBuilder {
         // Same endpoint options as HttpCalls.ENDPOINT, the same error handling (none: bridge-errors) and the same
         // reply handling as authorized-call; only the authorisation differs. The 401 retry of authorized-call has
         // no counterpart: camel-http does not retry.
-        Replies replies = new Replies();
         from(CAMEL_HTTP_OAUTH2_CALL)
                 .routeId("bench-camel-http-oauth2-call")
                 .routeConfigurationId("bridge-errors")
-                .bean(replies, "prepare")
+                .process("prepareRequest")
                 .toV(camelHttpOAuth2Uri(), null, BridgeNames.RAW_RESPONSE)
-                .bean(replies, "read")
+                .process("readReply")
                 .removeHeader("Authorization")
-                .bean(replies, "check")
-                .bean(replies, "giveBackAddress");
+                .process("checkReply")
+                .process("giveBackAddress");
     }
 }

@@ -3,18 +3,21 @@ package io.crmbridge.observe;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.crmbridge.auth.AuthStats;
 import org.apache.camel.CamelContext;
+import org.apache.camel.NamedNode;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
-import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyConfiguration;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.spi.EventNotifier;
+import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Function;
@@ -54,18 +57,20 @@ public final class Observability {
     }
 
     /**
-     * Keeps Camel's per-route timers off the given routes, for routes created from now on. The token routes go
-     * without them: {@code direct:auth} runs before every call, where the timers would cost more than the cache
-     * look-up itself, and the bridge's login and cache metrics already count what those routes do. Every other
-     * route keeps its timers.
+     * Keeps camel-micrometer's route policy off the given routes, for routes created from now on. The token routes
+     * go without it: {@code direct:auth} runs before every call, where the policy would cost more than the cache
+     * look-up itself, and the bridge's login and cache metrics already count what those routes do. Excluding a
+     * route by camel-micrometer's own exclude pattern is not enough: the route still gets a policy, which times
+     * every exchange entering it for the context-wide metrics. Every other route keeps its policy.
      */
     public static void leaveOutOfRouteMetrics(CamelContext context, List<String> routeIds) {
-        for (RoutePolicyFactory factory : context.getRoutePolicyFactories()) {
-            if (factory instanceof MicrometerRoutePolicyFactory micrometer) {
-                MicrometerRoutePolicyConfiguration configuration = micrometer.getPolicyConfiguration();
-                String excluded = configuration.getExcludePattern();
-                configuration.setExcludePattern((excluded == null || excluded.isBlank() ? "" : excluded + ",")
-                        + String.join(",", routeIds));
+        List<RoutePolicyFactory> factories = context.getRoutePolicyFactories();
+        for (int i = 0; i < factories.size(); i++) {
+            if (factories.get(i) instanceof MicrometerRoutePolicyFactory micrometer) {
+                factories.set(i, new RoutesLeftOut(micrometer));
+            }
+            if (factories.get(i) instanceof RoutesLeftOut leftOut) {
+                leftOut.routeIds.addAll(routeIds);
             }
         }
     }
@@ -81,6 +86,22 @@ public final class Observability {
             if (notifier instanceof MicrometerRouteEventNotifier) {
                 notifier.setIgnoreExchangeEvents(true);
             }
+        }
+    }
+
+    /** camel-micrometer's route policy factory, giving no policy to the routes left out. */
+    private static final class RoutesLeftOut implements RoutePolicyFactory {
+
+        private final RoutePolicyFactory micrometer;
+        private final Set<String> routeIds = ConcurrentHashMap.newKeySet();
+
+        private RoutesLeftOut(RoutePolicyFactory micrometer) {
+            this.micrometer = micrometer;
+        }
+
+        @Override
+        public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
+            return routeIds.contains(routeId) ? null : micrometer.createRoutePolicy(context, routeId, route);
         }
     }
 

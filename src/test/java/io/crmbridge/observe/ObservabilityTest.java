@@ -80,6 +80,12 @@ class ObservabilityTest extends BridgeTest {
         // The token routes run before every call; the bridge_* metrics above count what they do.
         assertThat(metrics).as("route metrics").contains("routeId=\"authorized-call\"")
                 .doesNotContain("routeId=\"auth\"", "routeId=\"auth-login\"");
+        // Not even the policy camel-micrometer gives the routes it excludes, which still times every exchange.
+        assertThat(bridge.context().getRoute("auth").getRoutePolicyList()).as("policies of auth").isEmpty();
+        assertThat(bridge.context().getRoute("auth-login").getRoutePolicyList()).as("policies of auth-login")
+                .isEmpty();
+        assertThat(bridge.context().getRoute("authorized-call").getRoutePolicyList())
+                .as("policies of authorized-call").isNotEmpty();
         // camel-micrometer's route notifier is told to skip the events of every send; it still counts routes.
         Matcher running = Pattern.compile("(?m)^camel_routes_running_routes\\{[^}]*} (\\S+)$").matcher(metrics);
         assertThat(running.find()).as("routes running in:\n" + metrics).isTrue();
