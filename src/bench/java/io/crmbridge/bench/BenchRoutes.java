@@ -12,6 +12,9 @@ final class BenchRoutes extends RouteBuilder {
     /** A route that does nothing but exist, the floor under any {@code direct:} sub-route. */
     static final String PLAIN_HOP = "direct:bench-plain-hop";
 
+    /** The id of the route behind {@link #PLAIN_HOP}. */
+    static final String PLAIN_HOP_ROUTE = "bench-plain-hop";
+
     /** The same HTTP call as {@code direct:authorized-call}, authorised by camel-http itself. */
     static final String CAMEL_HTTP_OAUTH2_CALL = "direct:bench-camel-http-oauth2-call";
 
@@ -40,7 +43,7 @@ final class BenchRoutes extends RouteBuilder {
     @Override
     public void configure() {
         from(PLAIN_HOP)
-                .routeId("bench-plain-hop")
+                .routeId(PLAIN_HOP_ROUTE)
                 .removeHeader("BenchNothing");
 
         // Same endpoint options as HttpCalls.ENDPOINT, the same error handling (none: bridge-errors) and the same
