@@ -60,7 +60,7 @@ public final class Logins {
     }
 
     /** Waits until no other login to the system is in progress, then claims the system's login gate. */
-    public void enter(String system) throws InterruptedException {
+    public void enter(@Variable(BridgeNames.SYSTEM) String system) throws InterruptedException {
         Duration wait = settings.globalDuration("auth.login-wait", DEFAULT_LOGIN_WAIT);
         if (!gate(system).tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new LoginException("Gave up after " + wait.toSeconds() + " s waiting for the "
@@ -69,7 +69,7 @@ public final class Logins {
     }
 
     /** Releases the system's login gate claimed by {@link #enter}. */
-    public void leave(String system) {
+    public void leave(@Variable(BridgeNames.SYSTEM) String system) {
         gate(system).release();
     }
 
