@@ -19,7 +19,7 @@ import java.util.Map;
 import javax.net.ssl.SSLException;
 
 /**
- * Small helpers for the camel-http calls the bridge makes: endpoint choice, reply decoding and error wording.
+ * Small helpers for the camel-http calls the bridge makes: the two endpoints, reply decoding and error wording.
  */
 public final class HttpCalls {
 
