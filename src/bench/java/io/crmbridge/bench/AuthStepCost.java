@@ -4,7 +4,6 @@ import com.sun.management.ThreadMXBean;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.observe.Observability;
 import io.crmbridge.remote.HttpCalls;
-import io.crmbridge.remote.Replies;
 import io.crmbridge.simulator.CrmSimulator;
 import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeSettings;
@@ -287,13 +286,12 @@ public final class AuthStepCost {
                     .routeId("bench-bare-hop")
                     .removeHeader("BenchNothing");
 
-            Replies replies = new Replies();
             RouteDefinition route = from(CALL).routeId("bench-step-cost");
             if (step != Step.AUTH) {
                 // The request direct:auth would have authorised: the step itself then leaves the exchange as it is.
                 route.process(exchange -> credential.forEach(exchange.getMessage()::setHeader));
             }
-            route.bean(replies, "prepare")
+            route.process("prepareRequest")
                     .process(meter::start);
             if (step.endpoint != null) {
                 route.to(step.endpoint);
@@ -302,9 +300,9 @@ public final class AuthStepCost {
             send.setVariableReceive(BridgeNames.RAW_RESPONSE);
             route.process(meter::stop)
                     .addOutput(send);
-            route.bean(replies, "read")
+            route.process("readReply")
                     .process(exchange -> credential.keySet().forEach(exchange.getMessage()::removeHeader))
-                    .bean(replies, "check");
+                    .process("checkReply");
         }
     }
 }

@@ -19,21 +19,23 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Runs the JMH benchmarks of {@link TokenCacheBenchmark} in paired rounds, then prints and saves the figures
+ * Runs the JMH benchmarks of {@link TokenCacheBenchmark} in rounds, then prints and saves the figures
  * BENCHMARKS.md reports: each benchmark's score per round, the ratios the goals are about, and the logins.
  *
- * <p>A round runs every benchmark once, in a fork of its own, the two sides of each comparison one after the other,
- * in turns: the side that went first in one round goes second in the next. The machine's speed drifts over
- * minutes, so a ratio is taken within each round, of two forks that ran next to each other, and the rounds'
- * median is reported with its lowest and highest value. {@code bench.rounds} sets the number of rounds (default 5);
- * JMH options on the command line apply to every fork, and benchmark names there pick the comparisons to run.
+ * <p>A round runs every benchmark once, in a fork of its own, the benchmarks of each comparison one after the
+ * other, the one the others are measured against in the middle, and in turns: the order of one round is reversed
+ * in the next. The machine's speed drifts over minutes, so a ratio is taken within each round, of forks that ran
+ * close together, and the rounds' median is reported with its lowest and highest value. {@code bench.rounds} sets
+ * the number of rounds (default 5); JMH options on the command line apply to every fork, and benchmark names there
+ * pick the comparisons to run.
  */
 public final class RunBenchmarks {
 
-    /** The comparisons: each benchmark, then the one it is measured against. */
-    private static final List<List<String>> PAIRS = List.of(
-            List.of("callThroughAuth", "callThroughCamelHttpOAuth2"),
-            List.of("callThroughAuthAt8Threads", "callThroughCamelHttpOAuth2At8Threads"),
+    /** The comparisons: benchmarks whose ratios are taken, each against every one after it in its group. */
+    private static final List<List<String>> GROUPS = List.of(
+            List.of("callThroughAuth", "callThroughHeldCredential", "callThroughCamelHttpOAuth2"),
+            List.of("callThroughAuthAt8Threads", "callThroughHeldCredentialAt8Threads",
+                    "callThroughCamelHttpOAuth2At8Threads"),
             List.of("authHit", "plainHop"));
 
     private RunBenchmarks() {
@@ -54,12 +56,14 @@ public final class RunBenchmarks {
         Path results = logins.resolveSibling("jmh");
         Files.createDirectories(results);
 
-        List<List<String>> pairs = selected(options.getIncludes());
+        List<List<String>> groups = selected(options.getIncludes());
         Map<String, List<Double>> scores = new LinkedHashMap<>();
         Map<String, Integer> threads = new HashMap<>();
         for (int round = 1; round <= rounds; round++) {
-            for (List<String> pair : pairs) {
-                List<String> order = new ArrayList<>(pair);
+            for (List<String> group : groups) {
+                // What the others are measured against runs second, next to the first and the third
+                List<String> order = new ArrayList<>(group.subList(0, group.size() - 1));
+                order.add(1, group.get(group.size() - 1));
                 if (round % 2 == 0) {
                     Collections.reverse(order);
                 }
@@ -75,7 +79,7 @@ public final class RunBenchmarks {
         }
 
         List<String> loginLines = Files.exists(logins) ? Files.readAllLines(logins) : List.of();
-        String summary = summary(rounds, pairs, scores, threads, loginLines);
+        String summary = summary(rounds, groups, scores, threads, loginLines);
         Path summaryFile = logins.resolveSibling("bench-summary.md");
         Files.writeString(summaryFile, summary);
         System.out.println();
@@ -91,19 +95,19 @@ public final class RunBenchmarks {
         OptionsBuilder fork = new OptionsBuilder();
         fork.parent(options);
         fork.include(TokenCacheBenchmark.class.getName() + "\\." + benchmark + "$");
-        PAIRS.stream().flatMap(List::stream).filter(other -> !other.equals(benchmark))
+        GROUPS.stream().flatMap(List::stream).filter(other -> !other.equals(benchmark))
                 .forEach(other -> fork.exclude(TokenCacheBenchmark.class.getName() + "\\." + other + "$"));
         return fork.forks(1).result(result.toString()).resultFormat(ResultFormatType.JSON).build();
     }
 
     /** The comparisons to run: all, or those with a benchmark named by an include pattern of the command line. */
     private static List<List<String>> selected(List<String> includes) {
-        return PAIRS.stream().filter(pair -> includes.isEmpty() || pair.stream().anyMatch(name -> includes.stream()
+        return GROUPS.stream().filter(group -> includes.isEmpty() || group.stream().anyMatch(name -> includes.stream()
                 .anyMatch(include -> Pattern.compile(include).matcher(TokenCacheBenchmark.class.getName() + "."
                         + name).find()))).toList();
     }
 
-    private static String summary(int rounds, List<List<String>> pairs, Map<String, List<Double>> scores,
+    private static String summary(int rounds, List<List<String>> groups, Map<String, List<Double>> scores,
                                   Map<String, Integer> threads, List<String> loginLines) {
         Map<String, Integer> logins = new HashMap<>();
         for (String line : loginLines) {
@@ -118,12 +122,15 @@ public final class RunBenchmarks {
                 logins.containsKey(name) ? logins.get(name).toString() : "?")));
 
         out.append('\n');
-        for (List<String> pair : pairs) {
-            List<Double> ratios = ratios(scores.get(pair.get(0)), scores.get(pair.get(1)));
-            String goal = pair.get(0).startsWith("callThrough") ? " (goal <= 1.05)" : "";
-            out.append(String.format(Locale.ROOT, "- %s / %s%s: median %.3f, lowest %.3f, highest %.3f; rounds: %s%n",
-                    pair.get(0), pair.get(1), goal, median(ratios), Collections.min(ratios), Collections.max(ratios),
-                    join(ratios, "%.3f")));
+        for (List<String> group : groups) {
+            // Each against the last of the group first, then against one another
+            List<String> others = group.subList(0, group.size() - 1);
+            others.forEach(top -> out.append(ratioLine(top, group.get(group.size() - 1), scores)));
+            for (int top = 0; top < others.size(); top++) {
+                for (int bottom = top + 1; bottom < others.size(); bottom++) {
+                    out.append(ratioLine(others.get(top), others.get(bottom), scores));
+                }
+            }
         }
         List<Double> calls = scores.get("callThroughCamelHttpOAuth2");
         if (calls != null && scores.containsKey("authHit") && scores.containsKey("plainHop")) {
@@ -138,6 +145,15 @@ public final class RunBenchmarks {
                     + "hit path alone (goal < 0.05): median %.4f, highest %.4f%n", median(net), Collections.max(net)));
         }
         return out.toString();
+    }
+
+    private static String ratioLine(String top, String bottom, Map<String, List<Double>> scores) {
+        List<Double> ratios = ratios(scores.get(top), scores.get(bottom));
+        String goal = top.startsWith("callThroughAuth") && bottom.startsWith("callThroughCamelHttpOAuth2")
+                ? " (goal <= 1.05)" : "";
+        return String.format(Locale.ROOT, "- %s / %s%s: median %.3f, lowest %.3f, highest %.3f; rounds: %s%n",
+                top, bottom, goal, median(ratios), Collections.min(ratios), Collections.max(ratios),
+                join(ratios, "%.3f"));
     }
 
     private static List<Double> ratios(List<Double> top, List<Double> bottom) {

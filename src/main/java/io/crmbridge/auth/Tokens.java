@@ -205,8 +205,7 @@ public final class Tokens {
      * on the exchange after the call, then gives back what {@link #tidy} gives back.
      */
     public void strip(Exchange exchange) {
-        String tokenJson = exchange.getVariable(BridgeNames.TOKEN, String.class);
-        if (tokenJson != null) {
+        if (exchange.getVariable(BridgeNames.TOKEN) instanceof String tokenJson) {
             String system = exchange.getVariable(BridgeNames.SYSTEM, String.class);
             try {
                 parse(system, tokenJson).token.headers().keySet().forEach(exchange.getMessage()::removeHeader);
@@ -249,8 +248,16 @@ public final class Tokens {
         }
     }
 
-    /** Removes the replies of the cache endpoints that {@code variableReceive} kept as variables. */
+    /**
+     * Removes the replies of the cache endpoints that {@code variableReceive} kept as variables. Only auth-login
+     * makes such replies, and a caller reaches it with variable {@link BridgeNames#NEEDS_LOGIN} set, so on a cache
+     * hit the exchange's variables are not searched.
+     */
     private static void removeCacheReplies(Exchange exchange) {
+        if (exchange.getVariable(BridgeNames.NEEDS_LOGIN) == null && exchange.getVariable(CACHED_TOKEN_FOUND) == null
+                && exchange.getVariable(CACHED_TOKEN) == null && exchange.getVariable(CACHE_PUT) == null) {
+            return;
+        }
         exchange.getVariables().keySet().removeIf(name -> name.equals(CACHED_TOKEN)
                 || name.startsWith(CACHE_REPLY_HEADERS) || name.equals(CACHE_PUT)
                 || name.startsWith("header:" + CACHE_PUT + ".") || name.equals(BridgeNames.NEEDS_LOGIN));
