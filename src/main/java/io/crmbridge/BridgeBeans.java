@@ -64,6 +64,7 @@ public final class BridgeBeans implements CamelConfiguration {
         // Read once here so a mistyped setting fails at start with its name, not halfway through a pass.
         settings.globalDuration("sync.period", Duration.ofSeconds(10));
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
+        settings.systems().forEach(settings::requireHttpUrls);
 
         AuthStats authStats = new AuthStats();
         Logins logins = new Logins(settings, new LoginTransport(context, clock), clock,

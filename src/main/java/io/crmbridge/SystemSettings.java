@@ -5,9 +5,16 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.util.TimeUtils;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the settings of one external system, all named {@code bridge.<system>.<key>}, from Camel's properties.
@@ -16,6 +23,11 @@ import java.util.Optional;
  * ({@code BRIDGE_CRM_AUTH_CLIENT_SECRET} for {@code bridge.crm.auth.client-secret}).
  */
 public final class SystemSettings {
+
+    /** The settings of a system that hold a URL the bridge sends requests to. */
+    private static final List<String> URL_KEYS = List.of("base-url", "auth.token-url", "auth.login-url");
+
+    private static final Pattern ENV_KIND = Pattern.compile("BRIDGE_([A-Z0-9]+)_AUTH_KIND");
 
     private final PropertiesComponent properties;
 
@@ -40,6 +52,36 @@ public final class SystemSettings {
             value.ifPresent(secret -> LogSecrets.addSecret(key, secret));
         }
         return value;
+    }
+
+    /** Returns {@code crm}, {@code erp} and every other system named in a {@code bridge.<system>.auth.kind}. */
+    public List<String> systems() {
+        TreeSet<String> others = new TreeSet<>();
+        properties.loadProperties(key -> key.startsWith("bridge.") && key.endsWith(".auth.kind"))
+                .stringPropertyNames()
+                .forEach(key -> {
+                    String[] parts = key.split("\\.");
+                    if (parts.length == 4) {
+                        others.add(parts[1]);
+                    }
+                });
+        // Settings may come from the environment or system properties, which loadProperties does not list.
+        System.getenv().keySet().forEach(name -> {
+            Matcher matcher = ENV_KIND.matcher(name);
+            if (matcher.matches()) {
+                others.add(matcher.group(1).toLowerCase(Locale.ROOT));
+            }
+        });
+        System.getProperties().stringPropertyNames().forEach(key -> {
+            String[] parts = key.split("\\.");
+            if (parts.length == 4 && key.startsWith("bridge.") && key.endsWith(".auth.kind")) {
+                others.add(parts[1]);
+            }
+        });
+        others.removeAll(List.of("crm", "erp"));
+        List<String> systems = new ArrayList<>(List.of("crm", "erp"));
+        systems.addAll(others);
+        return List.copyOf(systems);
     }
 
     /** Returns a setting of a system, if set and not blank. */
@@ -74,6 +116,44 @@ public final class SystemSettings {
                 throw new BridgeException("Setting " + name + " must be a whole number, not '" + value + "'");
             }
         }).orElse(fallback);
+    }
+
+    /**
+     * Checks that each URL setting of a system ({@code base-url}, {@code auth.token-url}, {@code auth.login-url})
+     * that is set is an absolute http or https URL naming a host, and fails naming the first that is not. The
+     * error shows the value only when it has no user-info, query or fragment, which may hold a secret.
+     */
+    public void requireHttpUrls(String system) {
+        for (String key : URL_KEYS) {
+            optional(system, key).ifPresent(value -> whyNotHttpUrl(value).ifPresent(problem -> {
+                String name = "bridge." + system + "." + key;
+                boolean mayHoldSecret = value.contains("@") || value.contains("?") || value.contains("#");
+                throw new BridgeException("Setting " + name + " must be an absolute http or https URL such as "
+                        + "https://host:8443/path" + (mayHoldSecret ? "; its value (not shown, as it may hold "
+                        + "credentials)" : ", not '" + value + "', which") + " " + problem);
+            }));
+        }
+    }
+
+    /** Says what keeps a value from being an absolute http or https URL with a host, or nothing when it is one. */
+    private static Optional<String> whyNotHttpUrl(String value) {
+        if (!value.regionMatches(true, 0, "http://", 0, 7) && !value.regionMatches(true, 0, "https://", 0, 8)) {
+            return Optional.of("does not start with http:// or https://");
+        }
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            // The exception's own message repeats the whole value.
+            String where = e.getIndex() < 0 ? "" : " at character " + (e.getIndex() + 1);
+            return Optional.of("is no valid URL (" + e.getReason().toLowerCase(Locale.ROOT) + where + ")");
+        }
+        String authority = uri.getRawAuthority();
+        String hostAndPort = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+        if (hostAndPort.isEmpty() || hostAndPort.startsWith(":")) {
+            return Optional.of("names no host");
+        }
+        return Optional.empty();
     }
 
     private static Duration parseDuration(String name, String value) {

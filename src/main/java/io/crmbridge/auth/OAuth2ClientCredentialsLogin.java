@@ -8,6 +8,8 @@ import io.crmbridge.remote.HttpReply;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +75,11 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
                     + ": HTTP " + reply.status() + error + "; check bridge." + system + ".auth.client-id and "
                     + "bridge." + system + ".auth.client-secret" + (basic ? " (sent by HTTP Basic)" : ""));
         }
+        if (reply.status() >= 300 && reply.status() < 400) {
+            throw new LoginException(label + " login at " + tokenUrl + " answered HTTP " + reply.status()
+                    + ", a redirect" + redirectTarget(reply) + ", which the bridge does not follow; set bridge."
+                    + system + ".auth.token-url to the URL the redirects end at");
+        }
         if (!reply.isSuccess()) {
             throw new LoginException(label + " login at " + tokenUrl + " answered HTTP " + reply.status() + error
                     + "; the identity server may be down, or bridge." + system + ".auth.token-url may be wrong");
@@ -90,6 +98,38 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         String tokenType = answer.path("token_type").asText("Bearer");
         String scheme = tokenType.equalsIgnoreCase("bearer") ? "Bearer" : tokenType;
         return new Token(system, NAME, scheme, accessToken, expiresAt, obtainedAt);
+    }
+
+    /** Says where a redirect points, as far as that can be shown, or whether it named no target at all. */
+    private static String redirectTarget(HttpReply reply) {
+        List<String> locations = reply.headerValues("Location");
+        if (locations.isEmpty() || locations.get(0).isBlank()) {
+            return " without a Location header";
+        }
+        return withoutSecrets(locations.get(0).trim()).map(target -> " to " + target)
+                .orElse(" with a Location header");
+    }
+
+    /**
+     * Returns scheme, host, port and path of a URL, or the path of a relative one, leaving out the query and
+     * user-info, which may carry a code or a secret; nothing for a value that is neither.
+     */
+    private static Optional<String> withoutSecrets(String location) {
+        URI uri;
+        try {
+            uri = new URI(location);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        if (uri.getScheme() != null && uri.getHost() != null) {
+            String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+            return Optional.of(uri.getScheme() + "://" + uri.getHost() + port + path);
+        }
+        if (uri.getScheme() == null && uri.getRawAuthority() == null && !path.isEmpty()) {
+            return Optional.of(path);
+        }
+        return Optional.empty();
     }
 
     private static Instant expiry(JsonNode answer, String accessToken, Instant obtainedAt, SystemSettings settings,

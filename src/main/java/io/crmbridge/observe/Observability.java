@@ -1,6 +1,7 @@
 package io.crmbridge.observe;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import io.crmbridge.SystemSettings;
 import io.crmbridge.auth.AuthStats;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NamedNode;
@@ -12,14 +13,9 @@ import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.function.Function;
 
 /**
@@ -31,15 +27,13 @@ public final class Observability {
     /** The ids of the routes in auth.yaml. */
     private static final List<String> TOKEN_ROUTES = List.of("auth", "auth-login");
 
-    private static final Pattern ENV_KIND = Pattern.compile("BRIDGE_([A-Z0-9]+)_AUTH_KIND");
-
     private Observability() {
     }
 
     /** Installs metrics, health checks and the JMX token operations; call it before the context starts. */
     public static void install(CamelContext context, Clock clock, Cache<String, String> tokenCache,
                                Function<String, String> cacheKeys, AuthStats stats) {
-        List<String> systems = configuredSystems(context);
+        List<String> systems = new SystemSettings(context).systems();
         for (String system : systems) {
             context.getRegistry().bind(TokenHealthCheck.idOf(system),
                     new TokenHealthCheck(context, system, clock, stats));
@@ -103,36 +97,5 @@ public final class Observability {
         public RoutePolicy createRoutePolicy(CamelContext context, String routeId, NamedNode route) {
             return routeIds.contains(routeId) ? null : micrometer.createRoutePolicy(context, routeId, route);
         }
-    }
-
-    /** Returns {@code crm}, {@code erp} and every other system named in a {@code bridge.<system>.auth.kind}. */
-    static List<String> configuredSystems(CamelContext context) {
-        TreeSet<String> others = new TreeSet<>();
-        context.getPropertiesComponent()
-                .loadProperties(key -> key.startsWith("bridge.") && key.endsWith(".auth.kind"))
-                .stringPropertyNames()
-                .forEach(key -> {
-                    String[] parts = key.split("\\.");
-                    if (parts.length == 4) {
-                        others.add(parts[1]);
-                    }
-                });
-        // Settings may come from the environment or system properties, which loadProperties does not list.
-        System.getenv().keySet().forEach(name -> {
-            Matcher matcher = ENV_KIND.matcher(name);
-            if (matcher.matches()) {
-                others.add(matcher.group(1).toLowerCase(Locale.ROOT));
-            }
-        });
-        System.getProperties().stringPropertyNames().forEach(key -> {
-            String[] parts = key.split("\\.");
-            if (parts.length == 4 && key.startsWith("bridge.") && key.endsWith(".auth.kind")) {
-                others.add(parts[1]);
-            }
-        });
-        others.removeAll(List.of("crm", "erp"));
-        List<String> systems = new ArrayList<>(List.of("crm", "erp"));
-        systems.addAll(others);
-        return List.copyOf(systems);
     }
 }

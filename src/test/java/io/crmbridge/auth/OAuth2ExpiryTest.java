@@ -26,7 +26,9 @@ import java.util.stream.Stream;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -100,6 +102,39 @@ class OAuth2ExpiryTest {
         assertThat(authorise(tokenUrl(), Map.of()).getException())
                 .hasMessage("CRM login at " + tokenUrl() + " answered HTTP 503 (temporarily_unavailable); the "
                         + "identity server may be down, or bridge.crm.auth.token-url may be wrong");
+    }
+
+    @Test
+    void redirectFromTheTokenUrl_isReportedAsARedirect_notFollowed_andShownWithoutItsSecrets() {
+        // A token URL that moved (http to https, a trailing slash) answers a redirect. Following it would send the
+        // client secret where nobody configured it, so the login names the redirect and the setting to change.
+        tokenServer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        tokenServer.start();
+        String location = "http://sync:location-secret@127.0.0.1:" + tokenServer.port()
+                + "/moved/token?code=query-secret";
+        tokenServer.stubFor(post(urlEqualTo("/connect/token")).willReturn(aResponse().withStatus(307)
+                .withHeader("Location", location)));
+        tokenServer.stubFor(post(urlPathEqualTo("/moved/token")).willReturn(okJson(
+                "{\"access_token\":\"moved-token\",\"expires_in\":60}")));
+
+        Exchange result = authorise(tokenUrl(), Map.of());
+
+        assertThat(result.getException()).hasMessage("CRM login at " + tokenUrl() + " answered HTTP 307, a "
+                + "redirect to http://127.0.0.1:" + tokenServer.port() + "/moved/token, which the bridge does not "
+                + "follow; set bridge.crm.auth.token-url to the URL the redirects end at");
+        assertThat(result.getException().getMessage()).doesNotContain("location-secret", "query-secret", "sync:");
+        assertThat(tokenServer.findAll(postRequestedFor(urlPathEqualTo("/moved/token")))).as("followed").isEmpty();
+        assertThat(cachedToken()).as("cached token").isNull();
+    }
+
+    @Test
+    void redirectWithoutLocation_saysSo() {
+        tokenAnswer(302, "{}");
+
+        assertThat(authorise(tokenUrl(), Map.of()).getException())
+                .hasMessage("CRM login at " + tokenUrl() + " answered HTTP 302, a redirect without a Location "
+                        + "header, which the bridge does not follow; set bridge.crm.auth.token-url to the URL the "
+                        + "redirects end at");
     }
 
     @Test

@@ -72,6 +72,21 @@ class OnceModeTest {
     }
 
     @Test
+    void tokenUrlThatIsNoHttpUrl_stopsTheStart_namingTheSetting_withoutItsCredentials() throws Exception {
+        // Before, such a value failed only at the first login, with an error that named no setting.
+        Run run = runBridge(Map.of(
+                "BRIDGE_ONCE", "true",
+                "BRIDGE_CRM_BASE_URL", "http://127.0.0.1:9",
+                "BRIDGE_CRM_AUTH_TOKEN_URL", "ftp://sync:user-info-secret@127.0.0.1:9/token",
+                "BRIDGE_CRM_AUTH_CLIENT_ID", "bridge-env",
+                "BRIDGE_CRM_AUTH_CLIENT_SECRET", "the-right-secret"));
+
+        assertThat(run.status).as("exit status; output:%n%s", run.output).isNotZero();
+        assertThat(run.output).contains("Setting bridge.crm.auth.token-url must be an absolute http or https URL")
+                .doesNotContain("user-info-secret").doesNotContainPattern(SUMMARY);
+    }
+
+    @Test
     void realCrmFromEnvironment_isUsedInsteadOfTheCrmSimulator() throws Exception {
         try (CrmSimulator crm = externalCrm()) {
             Run run = runBridge(crmEnvironment(crm, "the-right-secret"));

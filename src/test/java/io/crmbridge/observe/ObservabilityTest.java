@@ -3,6 +3,7 @@ package io.crmbridge.observe;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.Json;
+import io.crmbridge.SystemSettings;
 import io.crmbridge.auth.AuthStats;
 import io.crmbridge.auth.Token;
 import io.crmbridge.testsupport.BridgeRuntime;
@@ -208,7 +209,7 @@ class ObservabilityTest extends BridgeTest {
             systems = Simulators.start(folder);
             startBridge(Map.of());
 
-            assertThat(Observability.configuredSystems(bridge.context())).contains("crm", "erp", "archive");
+            assertThat(new SystemSettings(bridge.context()).systems()).contains("crm", "erp", "archive");
         } finally {
             System.clearProperty("bridge.archive.auth.kind");
         }

@@ -1,0 +1,102 @@
+package io.crmbridge;
+
+import io.crmbridge.testsupport.BridgeRuntime;
+import io.crmbridge.testsupport.BridgeSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** A URL setting that is no absolute http(s) URL stops the bridge at start, with an error naming the setting. */
+class UrlSettingsTest {
+
+    private static final String EXPECTED = " must be an absolute http or https URL such as https://host:8443/path";
+
+    @TempDir
+    Path folder;
+
+    private BridgeRuntime bridge;
+
+    @AfterEach
+    void stop() {
+        if (bridge != null) {
+            bridge.close();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bridge.crm.base-url       | ftp://crm.example.com            | does not start with http:// or https://",
+        "bridge.crm.auth.token-url | localhost:8080                   | does not start with http:// or https://",
+        "bridge.erp.base-url       | http//erp.example.com            | does not start with http:// or https://",
+        "bridge.dms.auth.login-url | https://dms.example.com/log in   | is no valid URL (illegal character in path "
+                + "at character 28)",
+        "bridge.dms.base-url       | http:///api                      | names no host",
+        "bridge.crm.base-url       | https://                         | is no valid URL (expected authority at "
+                + "character 9)"})
+    void urlSettingThatIsNoHttpUrl_stopsTheStart_namingTheSettingAndItsValue(String setting, String value,
+                                                                            String problem) {
+        Throwable error = catchThrowable(() -> start(setting, value));
+
+        assertThat(error).as("start-up error").isNotNull().rootCause().isInstanceOf(BridgeException.class)
+                .hasMessage("Setting " + setting + EXPECTED + ", not '" + value + "', which " + problem);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bridge.crm.auth.token-url | ftp://sync:user-info-secret@id.example.com/token | does not start with "
+                + "http:// or https://",
+        "bridge.crm.base-url       | https://crm.example.com/odata?key=query-secret x | is no valid URL (illegal "
+                + "character in query at character 47)"})
+    void urlSettingWithUserInfoOrQuery_isNamed_butItsValueIsNotShown(String setting, String value,
+                                                                    String problem) {
+        // A URL may carry a password or key; the start-up error goes to the console and to whoever reads it.
+        Throwable error = catchThrowable(() -> start(setting, value));
+
+        assertThat(error).as("start-up error").isNotNull().rootCause()
+                .hasMessage("Setting " + setting + EXPECTED + "; its value (not shown, as it may hold credentials) "
+                        + problem);
+        assertThat(stackTraceOf(error)).doesNotContain("user-info-secret", "query-secret", "sync:");
+    }
+
+    @Test
+    void absoluteHttpUrls_andBlankOnes_startTheBridge() {
+        // User-info, an upper-case scheme, an IPv6 address and a blank optional URL are all as good as before.
+        Map<String, String> settings = settings().toMap();
+        settings.put("bridge.crm.base-url", "HTTPS://sync:a-password@127.0.0.1:9/crm/");
+        settings.put("bridge.crm.auth.token-url", "http://[::1]:9/connect/token?tenant=a");
+        settings.put("bridge.dms.auth.login-url", " ");
+
+        bridge = BridgeRuntime.start(settings, Map.of());
+
+        assertThat(bridge.context().getRoutes()).as("routes started").isNotEmpty();
+    }
+
+    private void start(String setting, String value) {
+        bridge = BridgeRuntime.start(settings().with(setting, value).toMap(), Map.of());
+    }
+
+    /** The CRM, the ERP and a third system named by its login kind, all on valid URLs nobody is called at. */
+    private BridgeSettings settings() {
+        return BridgeSettings.withWatermark(folder.resolve("w.json"))
+                .crm("http://127.0.0.1:9", "http://127.0.0.1:9/connect/token", "c", "s")
+                .erp("http://127.0.0.1:9", "bridge", "sync", "p", "30s")
+                .with("bridge.dms.auth.kind", "session-login")
+                .with("bridge.dms.base-url", "http://127.0.0.1:9/dms");
+    }
+
+    private static String stackTraceOf(Throwable error) {
+        StringWriter text = new StringWriter();
+        error.printStackTrace(new PrintWriter(text));
+        return text.toString();
+    }
+}
