@@ -94,8 +94,8 @@ public final class BridgeBeans implements CamelConfiguration {
         Path oneSidedFile = Path.of(settings.global("stock.one-sided-file").orElse("data/stock-one-sided.json"));
         registry.bind("passStats", stats);
         registry.bind("transientFailure", new TransientFailure());
-        registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp, new WatermarkStore(watermarkFile),
-                new DeadLetters(deadLetterFile, clock), stats));
+        registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp,
+                new WatermarkStore(watermarkFile, clock), new DeadLetters(deadLetterFile, clock), stats));
         registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp,
                 new OneSidedStore(oneSidedFile), stats));
     }

@@ -6,6 +6,7 @@ import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,15 +17,20 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The embedded default: starts the CRM and ERP simulators on loopback for each system that has no
  * {@code base-url}, and points the bridge at them with short-lived credentials so renewals show within a minute.
+ *
+ * <p>Its state files live in a temporary folder of its own, which it deletes, and stops the simulators, when the
+ * Camel context stops: after a Ctrl+C the JVM may end as soon as Camel has stopped, before anything else runs.
  */
 final class EmbeddedSimulators implements AutoCloseable {
 
@@ -37,6 +43,7 @@ final class EmbeddedSimulators implements AutoCloseable {
     private final Clock clock;
     private CrmSimulator crm;
     private ErpSimulator erp;
+    private Path stateFolder;
 
     /** Creates the embedded default; the simulators read {@code clock} for every expiry decision. */
     EmbeddedSimulators(Clock clock) {
@@ -99,6 +106,9 @@ final class EmbeddedSimulators implements AutoCloseable {
                 }
             }
             Path state = freshStateFolder();
+            stateFolder = state;
+            context.addLifecycleStrategy(LifecycleStrategySupport.adapt(
+                    LifecycleStrategySupport.onCamelContextStopped(stopped -> close())));
             overrides.put("bridge.orders.watermark-file", state.resolve("orders-watermark.json").toString());
             overrides.put("bridge.dead-letters.file", state.resolve("dead-letters.jsonl").toString());
             overrides.put("bridge.stock.one-sided-file", state.resolve("stock-one-sided.json").toString());
@@ -111,6 +121,7 @@ final class EmbeddedSimulators implements AutoCloseable {
         }
     }
 
+    /** Stops the simulators and deletes the temporary state folder; a second call does nothing. */
     @Override
     public synchronized void close() {
         if (crm != null) {
@@ -120,6 +131,10 @@ final class EmbeddedSimulators implements AutoCloseable {
         if (erp != null) {
             erp.close();
             erp = null;
+        }
+        if (stateFolder != null) {
+            deleteQuietly(stateFolder);
+            stateFolder = null;
         }
     }
 
@@ -144,11 +159,27 @@ final class EmbeddedSimulators implements AutoCloseable {
      */
     private static Path freshStateFolder() {
         try {
-            Path folder = Files.createTempDirectory("crm-erp-bridge-");
-            folder.toFile().deleteOnExit();
-            return folder;
+            return Files.createTempDirectory("crm-erp-bridge-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Deletes the folder this class created and everything in it, deepest first; a link inside is removed, not
+     * followed. What cannot be deleted stays, since a leftover temporary folder harms nothing.
+     */
+    private static void deleteQuietly(Path folder) {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.debug("Could not delete {} of the embedded default's state: {}", path, e.toString());
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("Could not delete the embedded default's state folder {}: {}", folder, e.toString());
         }
     }
 }

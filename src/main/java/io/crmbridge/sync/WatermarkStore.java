@@ -9,22 +9,41 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
  * Keeps the orders watermark in a small JSON file, replaced atomically so a crash leaves the old or the new one.
+ *
+ * <p>A watermark later than the bridge's clock allows is refused, not trusted: every CRM order modified before it
+ * would be passed over without a word, pass after pass.
  */
 public final class WatermarkStore {
 
-    private final Path file;
+    /**
+     * How far a saved watermark may lie ahead of the bridge's clock: the CRM stamps {@code ModifiedOn} by its own
+     * clock, which may run a little ahead of the bridge host's.
+     */
+    static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
 
-    /** Creates a store writing to {@code file}; its folder is created on the first save. */
-    public WatermarkStore(Path file) {
+    private final Path file;
+    private final Clock clock;
+
+    /**
+     * Creates a store writing to {@code file}, whose folder is created on the first save; {@code clock} tells
+     * which watermarks lie in the future.
+     */
+    public WatermarkStore(Path file, Clock clock) {
         this.file = file;
+        this.clock = clock;
     }
 
-    /** Returns the saved watermark, or {@code initial} when none was saved yet. */
+    /**
+     * Returns the saved watermark, or {@code initial} when none was saved yet; fails, leaving the file as it is,
+     * when the saved one is unreadable or more than five minutes later than the clock's now.
+     */
     public Watermark load(Watermark initial) {
         if (!Files.exists(file)) {
             return initial;
@@ -37,13 +56,26 @@ public final class WatermarkStore {
                 throw new BridgeException("The orders watermark file " + file + " has an id that is not a CRM "
                         + "order Id (a GUID): fix or delete it");
             }
-            return new Watermark(Instant.parse(node.path("modifiedOn").asText()), id);
+            return notInTheFuture(new Watermark(Instant.parse(node.path("modifiedOn").asText()), id));
         } catch (IOException e) {
             throw new BridgeException("Cannot read the orders watermark file " + file + ": " + e.getMessage(), e);
         } catch (DateTimeParseException e) {
             throw new BridgeException("The orders watermark file " + file + " has an unreadable modifiedOn: "
                     + "fix or delete it");
         }
+    }
+
+    private Watermark notInTheFuture(Watermark saved) {
+        Instant now = clock.instant();
+        if (saved.modifiedOn().isAfter(now.plus(FUTURE_TOLERANCE))) {
+            throw new BridgeException("The orders watermark file " + file + " holds modifiedOn "
+                    + saved.modifiedOn() + ", more than " + FUTURE_TOLERANCE.toMinutes() + " minutes after the "
+                    + "bridge's clock (" + now + "), so CRM orders modified until then would be skipped: edit "
+                    + "modifiedOn in the file back to the ModifiedOn of the last CRM order synced or earlier, or "
+                    + "delete the file to read the orders again from bridge.orders.start-from; no order is created "
+                    + "twice");
+        }
+        return saved;
     }
 
     /** Saves the watermark, replacing the previous one atomically. */

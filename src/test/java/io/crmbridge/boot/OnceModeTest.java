@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +50,7 @@ class OnceModeTest {
         assertThat(summary.group(8)).as("logins.erp").isEqualTo("1");
         assertThat(summary.find()).as("a second summary line").isFalse();
         assertThat(run.output).as("the pass's own duration").containsPattern("One pass took \\d+ ms");
+        assertThat(temporaryStateFolders()).as("temporary state folders left behind").isEmpty();
     }
 
     @Test
@@ -94,6 +98,27 @@ class OnceModeTest {
             assertThat(run.output).doesNotContain("CRM simulator listening").contains("ERP simulator listening");
             assertThat(crm.tokensIssued()).as("logins to the configured CRM").isEqualTo(1);
             assertThat(crm.orders()).allSatisfy(order -> assertThat(order.get("UsrErpNumber")).isNotNull());
+        }
+    }
+
+    @Test
+    void watermarkInTheFuture_failsThePass_namingTheFile_andExitsOne() throws Exception {
+        // Trusted, such a watermark let every pass sync nothing and exit 0: a cron job saw no problem.
+        try (CrmSimulator crm = externalCrm()) {
+            Path watermark = folder.resolve("orders-watermark.json");
+            Instant future = Clock.systemUTC().instant().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+            String saved = "{\"modifiedOn\":\"" + future + "\",\"id\":\"" + UUID.randomUUID() + "\"}";
+            Files.writeString(watermark, saved);
+            Map<String, String> environment = new HashMap<>(crmEnvironment(crm, "the-right-secret"));
+            environment.put("BRIDGE_ORDERS_WATERMARK_FILE", watermark.toString());
+
+            Run run = runBridge(environment);
+
+            assertThat(run.status).as("exit status; output:%n%s", run.output).isEqualTo(1);
+            assertThat(run.output).contains("The orders watermark file " + watermark + " holds modifiedOn " + future)
+                    .contains("delete the file").containsPattern(SUMMARY);
+            assertThat(Files.readString(watermark)).as("watermark file after the run").isEqualTo(saved);
+            assertThat(crm.orders()).allSatisfy(order -> assertThat(order.get("UsrErpNumber")).isNull());
         }
     }
 
@@ -161,9 +186,17 @@ class OnceModeTest {
                 "BRIDGE_CRM_AUTH_CLIENT_SECRET", clientSecret);
     }
 
+    /** The embedded default's state folders in the bridge's temporary folder. */
+    private List<Path> temporaryStateFolders() throws IOException {
+        try (Stream<Path> entries = Files.list(folder.resolve("tmp"))) {
+            return entries.filter(entry -> entry.getFileName().toString().startsWith("crm-erp-bridge-")).toList();
+        }
+    }
+
     private Run runBridge(Map<String, String> environment) throws IOException, InterruptedException {
         Path log = folder.resolve("bridge.log");
-        Process process = BridgeProcess.start(folder, log, environment, List.of());
+        Path temporary = Files.createDirectories(folder.resolve("tmp"));
+        Process process = BridgeProcess.start(folder, log, environment, List.of("-Djava.io.tmpdir=" + temporary));
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("the bridge did not exit within 120 s:\n" + Files.readString(log));
