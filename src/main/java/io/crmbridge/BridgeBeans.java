@@ -90,12 +90,13 @@ public final class BridgeBeans implements CamelConfiguration {
         ErpClient erp = new ErpClient(settings, calls);
         PassStats stats = new PassStats(logins);
         Path watermarkFile = Path.of(settings.global("orders.watermark-file").orElse("data/orders-watermark.json"));
+        Duration clockSkew = settings.globalDuration("orders.clock-skew", WatermarkStore.DEFAULT_CLOCK_SKEW);
         Path deadLetterFile = Path.of(settings.global("dead-letters.file").orElse("data/dead-letters.jsonl"));
         Path oneSidedFile = Path.of(settings.global("stock.one-sided-file").orElse("data/stock-one-sided.json"));
         registry.bind("passStats", stats);
         registry.bind("transientFailure", new TransientFailure());
         registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp,
-                new WatermarkStore(watermarkFile, clock), new DeadLetters(deadLetterFile, clock), stats));
+                new WatermarkStore(watermarkFile, clock, clockSkew), new DeadLetters(deadLetterFile, clock), stats));
         registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp,
                 new OneSidedStore(oneSidedFile), stats));
     }

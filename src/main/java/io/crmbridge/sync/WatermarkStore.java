@@ -23,26 +23,29 @@ import java.time.format.DateTimeParseException;
 public final class WatermarkStore {
 
     /**
-     * How far a saved watermark may lie ahead of the bridge's clock: the CRM stamps {@code ModifiedOn} by its own
-     * clock, which may run a little ahead of the bridge host's.
+     * How far a saved watermark may lie ahead of the bridge's clock unless {@code bridge.orders.clock-skew} says
+     * otherwise: the CRM stamps {@code ModifiedOn} by its own clock, which may run a little ahead of the bridge
+     * host's.
      */
-    static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final Path file;
     private final Clock clock;
+    private final Duration clockSkew;
 
     /**
-     * Creates a store writing to {@code file}, whose folder is created on the first save; {@code clock} tells
-     * which watermarks lie in the future.
+     * Creates a store writing to {@code file}, whose folder is created on the first save; a watermark more than
+     * {@code clockSkew} later than {@code clock}'s now is refused.
      */
-    public WatermarkStore(Path file, Clock clock) {
+    public WatermarkStore(Path file, Clock clock, Duration clockSkew) {
         this.file = file;
         this.clock = clock;
+        this.clockSkew = clockSkew;
     }
 
     /**
      * Returns the saved watermark, or {@code initial} when none was saved yet; fails, leaving the file as it is,
-     * when the saved one is unreadable or more than five minutes later than the clock's now.
+     * when the saved one is unreadable or lies further ahead of the clock than the CRM's clock may run.
      */
     public Watermark load(Watermark initial) {
         if (!Files.exists(file)) {
@@ -67,13 +70,13 @@ public final class WatermarkStore {
 
     private Watermark notInTheFuture(Watermark saved) {
         Instant now = clock.instant();
-        if (saved.modifiedOn().isAfter(now.plus(FUTURE_TOLERANCE))) {
+        if (saved.modifiedOn().isAfter(now.plus(clockSkew))) {
             throw new BridgeException("The orders watermark file " + file + " holds modifiedOn "
-                    + saved.modifiedOn() + ", more than " + FUTURE_TOLERANCE.toMinutes() + " minutes after the "
-                    + "bridge's clock (" + now + "), so CRM orders modified until then would be skipped: edit "
-                    + "modifiedOn in the file back to the ModifiedOn of the last CRM order synced or earlier, or "
-                    + "delete the file to read the orders again from bridge.orders.start-from; no order is created "
-                    + "twice");
+                    + saved.modifiedOn() + ", more than " + clockSkew.toSeconds() + " s after the bridge's clock ("
+                    + now + "), so CRM orders modified until then would be skipped: edit modifiedOn in the file back "
+                    + "to the ModifiedOn of the last CRM order synced or earlier, or delete the file to read the "
+                    + "orders again from bridge.orders.start-from (no order is created twice); if the CRM's clock "
+                    + "runs that far ahead of the bridge's, raise bridge.orders.clock-skew");
         }
         return saved;
     }

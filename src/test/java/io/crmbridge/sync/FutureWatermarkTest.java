@@ -80,11 +80,11 @@ class FutureWatermarkTest extends BridgeTest {
     void watermarkAheadByTheToleratedSkew_isTrusted_andLaterOrdersAreSynced() throws IOException {
         // The CRM stamps ModifiedOn by its own clock, which may run a little ahead of the bridge's.
         systems = Simulators.start(folder);
-        writeWatermark(systems.clock.instant().plus(WatermarkStore.FUTURE_TOLERANCE));
+        writeWatermark(systems.clock.instant().plus(WatermarkStore.DEFAULT_CLOCK_SKEW));
         startBridgeWith(Map.of());
 
         PassSummary atTheLimit = bridge.runPass();
-        systems.clock.advance(WatermarkStore.FUTURE_TOLERANCE.plusSeconds(1));
+        systems.clock.advance(WatermarkStore.DEFAULT_CLOCK_SKEW.plusSeconds(1));
         String added = systems.crm.addRandomOrder().id().toString();
         PassSummary later = bridge.runPass();
 
@@ -100,14 +100,29 @@ class FutureWatermarkTest extends BridgeTest {
     @Test
     void watermarkJustBeyondTheToleratedSkew_failsThePass() throws IOException {
         systems = Simulators.start(folder);
-        writeWatermark(systems.clock.instant().plus(WatermarkStore.FUTURE_TOLERANCE).plusSeconds(1));
+        writeWatermark(systems.clock.instant().plus(WatermarkStore.DEFAULT_CLOCK_SKEW).plusSeconds(1));
         startBridgeWith(Map.of());
 
         PassSummary summary = bridge.runPass();
 
         assertThat(summary.succeeded()).as("pass succeeded").isFalse();
         assertThat(errorsNaming(systems.watermarkFile().toString())).as("error lines naming the watermark file")
-                .singleElement().asString().contains("more than 5 minutes after the bridge's clock");
+                .singleElement().asString()
+                .contains("more than 300 s after the bridge's clock", "raise bridge.orders.clock-skew");
+    }
+
+    @Test
+    void crmClockAnHourAhead_withTheClockSkewRaised_isTrusted() throws IOException {
+        systems = Simulators.start(folder);
+        writeWatermark(systems.clock.instant().plus(Duration.ofHours(1)));
+        startBridgeWith(Map.of("bridge.orders.clock-skew", "2h"));
+
+        PassSummary summary = bridge.runPass();
+
+        assertThat(summary.succeeded()).as("pass succeeded").isTrue();
+        assertThat(summary.ordersCreated()).as("orders created before the watermark").isZero();
+        assertThat(errorsNaming(systems.watermarkFile().toString())).as("error lines naming the watermark file")
+                .isEmpty();
     }
 
     private String writeWatermark(Instant modifiedOn) throws IOException {
