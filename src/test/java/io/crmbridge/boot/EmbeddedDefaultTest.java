@@ -43,16 +43,7 @@ class EmbeddedDefaultTest {
     void ninetySeconds_moveOrdersAndStock_andRenewEachCredentialWithoutOverLogin() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-04T08:00:00Z"));
         EmbeddedSimulators simulators = new EmbeddedSimulators(clock);
-        Main main = new Main(EmbeddedDefaultTest.class);
-        main.addOverrideProperty("bridge.once", "true");
-        main.bind(BridgeNames.CLOCK, clock);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeConfigure(BaseMainSupport support) {
-                BridgeApplication.noServerForOnePass(support.getCamelContext().getPropertiesComponent());
-                simulators.startWhereUnconfigured(support.getCamelContext());
-            }
-        });
+        Main main = embeddedDefault(clock, simulators);
         List<PassSummary> passes = new ArrayList<>();
         main.start();
         try {
@@ -84,17 +75,8 @@ class EmbeddedDefaultTest {
         Path otherFile = Files.writeString(lockFolder.resolve("kept.txt"), "the user's own");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-04T08:00:00Z"));
         EmbeddedSimulators simulators = new EmbeddedSimulators(clock);
-        Main main = new Main(EmbeddedDefaultTest.class);
-        main.addOverrideProperty("bridge.once", "true");
+        Main main = embeddedDefault(clock, simulators);
         main.addOverrideProperty("bridge.cluster.folder", lockFolder.toString());
-        main.bind(BridgeNames.CLOCK, clock);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeConfigure(BaseMainSupport support) {
-                BridgeApplication.noServerForOnePass(support.getCamelContext().getPropertiesComponent());
-                simulators.startWhereUnconfigured(support.getCamelContext());
-            }
-        });
         Path stateFolder;
         try {
             main.start();
@@ -155,5 +137,23 @@ class EmbeddedDefaultTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Camel Main on the embedded default, as BridgeApplication starts it, for passes the test sends itself: one-pass
+     * settings, no metrics server, the simulators started for the systems left unconfigured, and {@code clock}.
+     */
+    private static Main embeddedDefault(MutableClock clock, EmbeddedSimulators simulators) {
+        Main main = new Main(EmbeddedDefaultTest.class);
+        main.addOverrideProperty("bridge.once", "true");
+        main.bind(BridgeNames.CLOCK, clock);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport support) {
+                BridgeApplication.noServerForOnePass(support.getCamelContext().getPropertiesComponent());
+                simulators.startWhereUnconfigured(support.getCamelContext());
+            }
+        });
+        return main;
     }
 }
