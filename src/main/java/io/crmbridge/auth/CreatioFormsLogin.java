@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
+import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.HttpReply;
 
 import java.time.Clock;
@@ -53,34 +54,37 @@ public final class CreatioFormsLogin implements LoginKind {
                 Map.of("ForceUseSession", "true"));
         Instant obtainedAt = clock.instant();
         if (reply.status() == 401 || reply.status() == 403) {
-            throw new LoginException(label + " login refused for user '" + user + "' at " + url + ": HTTP "
-                    + reply.status() + "; check " + credentials);
+            throw new LoginException(label + " login refused for user '" + user + "' at "
+                    + HttpCalls.redactedLoginUrl(url) + ": HTTP " + reply.status() + "; check " + credentials);
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + url + " answered HTTP " + reply.status() + "; check "
-                    + "bridge." + system + ".base-url (or bridge." + system + ".auth.login-url)");
+            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+                    + reply.status() + "; check bridge." + system + ".base-url (or bridge." + system
+                    + ".auth.login-url)");
         }
         JsonNode answer = Json.tryParse(reply.body()).filter(JsonNode::isObject).orElseThrow(() ->
-                new LoginException(label + " login at " + url + " answered HTTP " + reply.status() + " without a "
-                        + "JSON body (" + LoginAnswers.describe(reply.contentType()) + "); check bridge." + system
-                        + ".base-url (or bridge." + system + ".auth.login-url)"));
+                new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+                        + reply.status() + " without a JSON body (" + LoginAnswers.describe(reply.contentType())
+                        + "); check bridge." + system + ".base-url (or bridge." + system + ".auth.login-url)"));
         JsonNode code = answer.path("Code");
         if (!code.canConvertToInt()) {
-            throw new LoginException(label + " login at " + url + " answered without a numeric Code; check bridge."
-                    + system + ".base-url (or bridge." + system + ".auth.login-url)");
+            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered without a "
+                    + "numeric Code; check bridge." + system + ".base-url (or bridge." + system
+                    + ".auth.login-url)");
         }
         if (code.asInt() != 0) {
             String message = LoginAnswers.shortMessage(answer.path("Message").asText(""));
-            throw new LoginException(label + " login refused for user '" + user + "' at " + url + ": Code "
-                    + code.asInt() + (message.isEmpty() ? "" : " (" + message + ")") + "; check " + credentials);
+            throw new LoginException(label + " login refused for user '" + user + "' at "
+                    + HttpCalls.redactedLoginUrl(url) + ": Code " + code.asInt()
+                    + (message.isEmpty() ? "" : " (" + message + ")") + "; check " + credentials);
         }
 
         Map<String, String> cookies = LoginAnswers.cookies(reply);
         for (String required : REQUIRED_COOKIES) {
             if (!cookies.containsKey(required)) {
-                throw new LoginException(label + " login at " + url + " answered Code 0 without the " + required
-                        + " cookie; check that bridge." + system + ".base-url (or bridge." + system
-                        + ".auth.login-url) is a Creatio site");
+                throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url)
+                        + " answered Code 0 without the " + required + " cookie; check that bridge." + system
+                        + ".base-url (or bridge." + system + ".auth.login-url) is a Creatio site");
             }
         }
         String cookieHeader = LoginAnswers.cookieHeader(cookies);

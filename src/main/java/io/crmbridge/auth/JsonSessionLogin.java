@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmbridge.BridgeException;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
+import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.HttpReply;
 
 import java.math.BigDecimal;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A JSON login answered with a session id, which later calls send back as a cookie or a header.
@@ -65,50 +67,52 @@ public final class JsonSessionLogin implements LoginKind {
         Instant obtainedAt = clock.instant();
         Optional<JsonNode> answer = Json.tryParse(reply.body()).filter(JsonNode::isObject);
         if (reply.status() == 400 || reply.status() == 401 || reply.status() == 403) {
-            throw new LoginException(label + " login refused" + who + " at " + url + ": HTTP " + reply.status()
-                    + answer.map(JsonSessionLogin::errorText).orElse("") + "; check " + credentials);
+            throw new LoginException(label + " login refused" + who + " at " + HttpCalls.redactedLoginUrl(url)
+                    + ": HTTP " + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("") + "; check "
+                    + credentials);
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + url + " answered HTTP " + reply.status()
-                    + answer.map(JsonSessionLogin::errorText).orElse("") + "; check " + prefix + "base-url (or "
-                    + prefix + "auth.login-url)");
+            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+                    + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("") + "; check " + prefix
+                    + "base-url (or " + prefix + "auth.login-url)");
         }
-        JsonNode body = answer.orElseThrow(() -> new LoginException(label + " login at " + url + " answered HTTP "
-                + reply.status() + " without a JSON body (" + LoginAnswers.describe(reply.contentType())
-                + "); check " + prefix + "base-url (or " + prefix + "auth.login-url)"));
+        JsonNode body = answer.orElseThrow(() -> new LoginException(label + " login at "
+                + HttpCalls.redactedLoginUrl(url) + " answered HTTP " + reply.status() + " without a JSON body ("
+                + LoginAnswers.describe(reply.contentType()) + "); check " + prefix + "base-url (or " + prefix
+                + "auth.login-url)"));
 
         JsonNode sessionNode = body.at(sessionPointer);
         String sessionId = sessionNode.isValueNode() ? sessionNode.asText("").trim() : "";
         if (sessionId.isEmpty()) {
-            throw new LoginException(label + " login at " + url + " answered no session id at " + sessionPointer
-                    + "; check " + prefix + "auth.session-pointer");
+            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url)
+                    + " answered no session id at " + sessionPointer + "; check " + prefix + "auth.session-pointer");
         }
         Duration lifetime = lifetime(body.at(lifetimePointer), unit, settings, system,
-                label + " login at " + url + " answered", lifetimePointer);
+                () -> label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered", lifetimePointer);
         return Token.ofHeaders(system, NAME, sessionId, headers(sendAs, sessionId, reply, system),
                 obtainedAt.plus(lifetime), obtainedAt);
     }
 
     private static Duration lifetime(JsonNode field, ChronoUnit unit, SystemSettings settings, String system,
-                                     String where, JsonPointer pointer) {
+                                     Supplier<String> where, JsonPointer pointer) {
         if (field.isMissingNode() || field.isNull()) {
             if (settings.optional(system, "auth.session-lifetime").isEmpty()) {
-                throw new LoginException(where + " no session lifetime at " + pointer + "; check bridge." + system
-                        + ".auth.lifetime-pointer or set bridge." + system + ".auth.session-lifetime");
+                throw new LoginException(where.get() + " no session lifetime at " + pointer + "; check bridge."
+                        + system + ".auth.lifetime-pointer or set bridge." + system + ".auth.session-lifetime");
             }
             return LoginAnswers.positiveDuration(settings, system, "auth.session-lifetime", Duration.ZERO);
         }
-        BigDecimal amount = LoginAnswers.decimal(field).orElseThrow(() -> new LoginException(where
+        BigDecimal amount = LoginAnswers.decimal(field).orElseThrow(() -> new LoginException(where.get()
                 + " an unreadable session lifetime at " + pointer));
         long millis;
         try {
             millis = amount.multiply(BigDecimal.valueOf(unit.getDuration().toMillis()))
                     .setScale(0, RoundingMode.DOWN).longValueExact();
         } catch (ArithmeticException e) {
-            throw new LoginException(where + " an unreadable session lifetime at " + pointer);
+            throw new LoginException(where.get() + " an unreadable session lifetime at " + pointer);
         }
         if (millis <= 0) {
-            throw new LoginException(where + " session lifetime " + amount.toPlainString() + " at " + pointer
+            throw new LoginException(where.get() + " session lifetime " + amount.toPlainString() + " at " + pointer
                     + ", which is not a positive number of " + unit.toString().toLowerCase(Locale.ROOT));
         }
         return Duration.ofMillis(millis);

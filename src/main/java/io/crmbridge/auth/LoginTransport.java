@@ -53,16 +53,18 @@ public final class LoginTransport {
             request.getMessage().setBody(body);
         });
         if (exchange.getException() != null) {
-            throw new LoginException(SystemSettings.label(system) + " login at " + url + " failed: "
-                    + HttpCalls.describeTransportError(exchange.getException()), exchange.getException());
+            throw new LoginException(SystemSettings.label(system) + " login at " + HttpCalls.redactedLoginUrl(url)
+                    + " failed: " + HttpCalls.describeTransportError(exchange.getException()),
+                    exchange.getException());
         }
         HttpReply reply = HttpCalls.replyOf(exchange.getMessage());
         if (reply.status() == 429 || reply.status() == 503) {
             Optional<Duration> retryAfter = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class));
             if (retryAfter.isPresent()) {
-                throw new LoginException(SystemSettings.label(system) + " login endpoint at " + url
-                        + " answered HTTP " + reply.status() + " and asked not to be called again for "
-                        + retryAfter.get().toSeconds() + " s", null, retryAfter.get());
+                throw new LoginException(SystemSettings.label(system) + " login endpoint at "
+                        + HttpCalls.redactedLoginUrl(url) + " answered HTTP " + reply.status()
+                        + " and asked not to be called again for " + retryAfter.get().toSeconds() + " s", null,
+                        retryAfter.get());
             }
         }
         return reply;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
+import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.HttpReply;
 
 import java.nio.charset.StandardCharsets;
@@ -50,27 +51,30 @@ public final class TrytonSessionLogin implements LoginKind {
         HttpReply reply = transport.post(system, url, "application/json", Json.write(request), Map.of());
         Instant obtainedAt = clock.instant();
         if (reply.status() == 401 || reply.status() == 403) {
-            throw new LoginException(label + " login refused for user '" + user + "' at " + url
-                    + ": check bridge." + system + ".auth.login and bridge." + system + ".auth.password");
+            throw new LoginException(label + " login refused for user '" + user + "' at "
+                    + HttpCalls.redactedLoginUrl(url) + ": check bridge." + system + ".auth.login and bridge."
+                    + system + ".auth.password");
         }
         if (reply.status() == 429) {
             throw new LoginException(label + " refuses logins for user '" + user + "' for now (HTTP 429, too many "
                     + "attempts): check bridge." + system + ".auth.password, then wait before trying again");
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + url + " answered HTTP " + reply.status()
-                    + ": check bridge." + system + ".base-url and bridge." + system + ".database");
+            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+                    + reply.status() + ": check bridge." + system + ".base-url and bridge." + system + ".database");
         }
         JsonNode answer = Json.tryParse(reply.body()).orElseThrow(() -> new LoginException(label + " login at "
-                + url + " answered a body that is not valid JSON (" + reply.contentType() + ")"));
+                + HttpCalls.redactedLoginUrl(url) + " answered a body that is not valid JSON ("
+                + reply.contentType() + ")"));
         if (answer.hasNonNull("error")) {
-            throw new LoginException(label + " login refused for user '" + user + "' at " + url + ": "
-                    + TrytonUrls.errorText(answer.get("error")));
+            throw new LoginException(label + " login refused for user '" + user + "' at "
+                    + HttpCalls.redactedLoginUrl(url) + ": " + TrytonUrls.errorText(answer.get("error")));
         }
         JsonNode result = answer.path("result");
         if (!result.isArray() || result.size() < 2 || !result.get(0).canConvertToLong()
                 || result.get(1).asText().isBlank()) {
-            throw new LoginException(label + " login at " + url + " answered without a user id and session key");
+            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url)
+                    + " answered without a user id and session key");
         }
 
         String credential = user + ":" + result.get(0).asLong() + ":" + result.get(1).asText();

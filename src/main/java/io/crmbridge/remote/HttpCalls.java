@@ -2,6 +2,7 @@ package io.crmbridge.remote;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.hc.core5.http.ProtocolException;
 
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -50,8 +51,51 @@ public final class HttpCalls {
         boolean absolute = url != null && (url.regionMatches(true, 0, "http://", 0, 7) && url.length() > 7
                 || url.regionMatches(true, 0, "https://", 0, 8) && url.length() > 8);
         if (!absolute) {
-            throw new IllegalArgumentException("Not an absolute http(s) URL: " + url);
+            // Whatever this is, a setting pasted in the wrong place perhaps, its query helps nobody here.
+            throw new IllegalArgumentException("Not an absolute http(s) URL: " + redactedLoginUrl(url));
         }
+    }
+
+    /**
+     * Returns a URL as an error message or a log line may show it: its user-info ({@code user:password@})
+     * becomes {@code ***@}, the rest stays, query included. Call it only when writing such a message, never on
+     * a call that succeeds.
+     */
+    public static String redactedUrl(String url) {
+        return redacted(url, true);
+    }
+
+    /**
+     * Returns a login URL (a token URL, a login URL, or one built for a login) as a message may show it: as
+     * {@link #redactedUrl}, and without its query and fragment, where identity servers sometimes take keys.
+     */
+    public static String redactedLoginUrl(String url) {
+        return redacted(url, false);
+    }
+
+    /**
+     * Takes the user-info to end at the last {@code @} after the scheme, not at the first {@code /}, so that no
+     * part of a password pasted without percent-encoding (holding {@code /} or {@code @}) is shown. A data URL
+     * whose path or query holds a raw {@code @} therefore shows less than it could, never more.
+     */
+    private static String redacted(String url, boolean keepQuery) {
+        if (url == null) {
+            return "null";
+        }
+        int scheme = url.indexOf("://");
+        int from = scheme < 0 ? 0 : scheme + 3;
+        int at = url.lastIndexOf('@');
+        int query = from;
+        while (query < url.length() && url.charAt(query) != '?' && url.charAt(query) != '#') {
+            query++;
+        }
+        if (!keepQuery && at > query) {
+            // A password holding ? or #, or a query holding @: either way the query may show through.
+            return url.substring(0, from) + "***";
+        }
+        String userInfo = at < from ? "" : "***@";
+        return url.substring(0, from) + userInfo + url.substring(at < from ? from : at + 1,
+                keepQuery ? url.length() : query);
     }
 
     /** Reads status, content type, body text and the server's headers (not Camel's) of a camel-http reply. */
@@ -88,6 +132,10 @@ public final class HttpCalls {
             }
             if (cause instanceof InterruptedIOException) {
                 return "no answer in time (timeout)";
+            }
+            if (cause instanceof ProtocolException && String.valueOf(cause.getMessage()).contains("userinfo")) {
+                return "the URL holds user-info (user:password@), which the HTTP client refuses to send: take it "
+                        + "out of the URL and give the credentials in the system's auth settings";
             }
             if (cause instanceof SSLException) {
                 return "TLS handshake failed (an https server whose certificate is trusted and names this host?"

@@ -55,8 +55,8 @@ public final class RemoteCalls {
             throw runtime;
         }
         if (error != null) {
-            throw new RemoteCallException(SystemSettings.label(system) + " call " + method + " " + url
-                    + " failed: " + HttpCalls.describeTransportError(error), 0, error);
+            throw new RemoteCallException(SystemSettings.label(system) + " call " + method + " "
+                    + HttpCalls.redactedUrl(url) + " failed: " + HttpCalls.describeTransportError(error), 0, error);
         }
         return exchange.getVariable(BridgeNames.RESPONSE, HttpReply.class);
     }

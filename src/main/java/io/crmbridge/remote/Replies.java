@@ -92,7 +92,7 @@ public final class Replies {
         }
         String system = SystemSettings.label(exchange.getVariable(BridgeNames.SYSTEM, String.class));
         String call = exchange.getVariable(BridgeNames.HTTP_METHOD, String.class) + " "
-                + exchange.getVariable(BridgeNames.URL, String.class);
+                + HttpCalls.redactedUrl(exchange.getVariable(BridgeNames.URL, String.class));
         if (reply.status() == 401) {
             throw new RemoteCallException(system + " rejected the call " + call + " with 401 even after a fresh "
                     + "login: check that the " + system + " account may use this API", 401, null);
