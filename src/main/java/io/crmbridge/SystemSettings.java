@@ -120,7 +120,8 @@ public final class SystemSettings {
 
     /**
      * Checks that each URL setting of a system ({@code base-url}, {@code auth.token-url}, {@code auth.login-url})
-     * that is set is an absolute http or https URL naming a host, and fails naming the first that is not. The
+     * that is set is an absolute http or https URL naming a host and no user-info, and fails naming the first that
+     * is not. The
      * error shows the value only when it has no user-info, query or fragment, which may hold a secret.
      */
     public void requireHttpUrls(String system) {
@@ -152,6 +153,10 @@ public final class SystemSettings {
         String hostAndPort = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
         if (hostAndPort.isEmpty() || hostAndPort.startsWith(":")) {
             return Optional.of("names no host");
+        }
+        if (authority.contains("@")) {
+            return Optional.of("holds user-info (user:password@), which the HTTP client refuses to send: give the "
+                    + "credentials in the system's auth settings");
         }
         return Optional.empty();
     }

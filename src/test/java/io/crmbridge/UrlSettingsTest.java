@@ -56,7 +56,10 @@ class UrlSettingsTest {
         "bridge.crm.auth.token-url | ftp://sync:user-info-secret@id.example.com/token | does not start with "
                 + "http:// or https://",
         "bridge.crm.base-url       | https://crm.example.com/odata?key=query-secret x | is no valid URL (illegal "
-                + "character in query at character 47)"})
+                + "character in query at character 47)",
+        "bridge.erp.base-url       | HTTPS://sync:user-info-secret@127.0.0.1:9/erp/ | holds user-info "
+                + "(user:password@), which the HTTP client refuses to send: give the credentials in the system's "
+                + "auth settings"})
     void urlSettingWithUserInfoOrQuery_isNamed_butItsValueIsNotShown(String setting, String value,
                                                                     String problem) {
         // A URL may carry a password or key; the start-up error goes to the console and to whoever reads it.
@@ -70,9 +73,9 @@ class UrlSettingsTest {
 
     @Test
     void absoluteHttpUrls_andBlankOnes_startTheBridge() {
-        // User-info, an upper-case scheme, an IPv6 address and a blank optional URL are all as good as before.
+        // An upper-case scheme, an IPv6 address and a blank optional URL are all as good as before.
         Map<String, String> settings = settings().toMap();
-        settings.put("bridge.crm.base-url", "HTTPS://sync:a-password@127.0.0.1:9/crm/");
+        settings.put("bridge.crm.base-url", "HTTPS://127.0.0.1:9/crm/");
         settings.put("bridge.crm.auth.token-url", "http://[::1]:9/connect/token?tenant=a");
         settings.put("bridge.dms.auth.login-url", " ");
 

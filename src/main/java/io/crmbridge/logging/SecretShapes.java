@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Masks values that never belong in a log, registered or not: credentials in {@code Authorization} headers,
  * cookies, values named like a secret, password or token (JSON, form bodies, header maps, Camel's property
- * resolution), and the session key in a Tryton login answer.
+ * resolution), the user-info of a URL, and the session key in a Tryton login answer.
  *
  * <p>Every shape starts with a marker word. One pass over the text looks up the markers by their first
  * character and tries a shape's pattern only where its marker stands, so a line costs little more than reading
@@ -60,6 +60,8 @@ final class SecretShapes {
                     SecretShapes::bySecretWord),
             // client_secret=x, "password":"x", "access_token": "x", bridge.crm.auth.client-secret = x
             new Shape(SECRET_MARKERS, "(?i)" + SECRET_WORD + ASSIGN + VALUE, SecretShapes::bySecretWord),
+            // https://user:password@host/ - a URL's user-info, as Camel's tracer prints a CamelHttpUri header
+            new Shape(List.of("://"), "://([^/\\s\"'<>?#]+)@", (match, value) -> LogSecrets.MASK),
             // Tryton's login answer {"id": 0, "result": [1, "key"]}, in the wire log before the key is known
             new Shape(List.of("\"result\""),
                     "\"result\"[ \\t]*:[ \\t]*\\[[ \\t]*\\d+[ \\t]*,[ \\t]*\"([^\"]+)",

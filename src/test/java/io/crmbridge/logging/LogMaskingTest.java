@@ -98,7 +98,9 @@ class LogMaskingTest {
             "Found an OS environment property: BRIDGE_CRM_AUTH_CLIENT_SECRET with value: {value} to be used.",
             "Property (name: bridge.x.api-key default: null) resolved from source: env -> {value}",
             "Property with key [bridge.x.auth.password] applied by function [env] -> {value}",
-            "http-outgoing-1 << \"{\"id\": 0, \"result\": [2, \"{value}\"]}\""})
+            "http-outgoing-1 << \"{\"id\": 0, \"result\": [2, \"{value}\"]}\"",
+            "Headers: {CamelHttpUri=https://sync:{value}@crm.example.com/0/odata/Order?$top=1}",
+            "Headers: {CamelHttpUri=https://sync:{value}@with@at@crm.example.com/0/odata/Order}"})
     void unregisteredCredential_inAShapeThatNeverBelongsInALog_isMasked(String line) {
         String secret = "unreg" + UUID.randomUUID().toString().replace("-", "");
 
@@ -137,6 +139,8 @@ class LogMaskingTest {
             "Property (name: bridge.crm.auth.token-url default: null) resolved from source: env -> http://x",
             "CRM rejected token 11a03f3e: dropped it from the cache",
             "Authorization: Bearer ***11a03f3e",
+            "CRM call GET https://***@crm.example.com/0/odata/Order failed: HTTP 500",
+            "Sending to https://crm.example.com/0/odata/Order?$filter=Email eq 'a@b.example'",
             "Updated CRM product SKU-001 (13afca2c): UsrStockQuantity 0 -> 206.0"})
     void ordinaryLine_isLeftAsItIs(String line) {
         assertThat(LogSecrets.mask(line)).as("masked line").isSameAs(line);
