@@ -121,8 +121,7 @@ public final class SystemSettings {
     /**
      * Checks that each URL setting of a system ({@code base-url}, {@code auth.token-url}, {@code auth.login-url})
      * that is set is an absolute http or https URL naming a host and no user-info, and fails naming the first that
-     * is not. The
-     * error shows the value only when it has no user-info, query or fragment, which may hold a secret.
+     * is not. The error shows the value only when it has no user-info, query or fragment, which may hold a secret.
      */
     public void requireHttpUrls(String system) {
         for (String key : URL_KEYS) {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * A saved watermark that lies in the future by the bridge's clock would make every pass read no order and
@@ -123,6 +124,16 @@ class FutureWatermarkTest extends BridgeTest {
         assertThat(summary.ordersCreated()).as("orders created before the watermark").isZero();
         assertThat(errorsNaming(systems.watermarkFile().toString())).as("error lines naming the watermark file")
                 .isEmpty();
+    }
+
+    @Test
+    void negativeClockSkew_stopsTheStart_namingTheSetting() {
+        systems = Simulators.start(folder);
+
+        Throwable error = catchThrowable(() -> startBridgeWith(Map.of("bridge.orders.clock-skew", "PT-5M")));
+
+        assertThat(error).as("start-up error").isNotNull().rootCause()
+                .hasMessage("Setting bridge.orders.clock-skew must not be negative, not PT-5M");
     }
 
     private String writeWatermark(Instant modifiedOn) throws IOException {
