@@ -28,6 +28,10 @@ public final class SystemSettings {
     private static final List<String> URL_KEYS = List.of("base-url", "auth.token-url", "auth.login-url");
 
     private static final Pattern ENV_KIND = Pattern.compile("BRIDGE_([A-Z0-9]+)_AUTH_KIND");
+    /** What Camel's duration parser reads: days, hours, minutes, seconds, milliseconds, in that order, or a number. */
+    private static final Pattern DURATION = Pattern.compile(
+            "\\d{1,12}|(?=\\d)(\\d{1,5}d)?(\\d{1,6}h)?(\\d{1,8}m)?(\\d{1,9}s)?(\\d{1,12}ms)?");
+    private static final Duration LONGEST = Duration.ofDays(36_525);
 
     private final PropertiesComponent properties;
 
@@ -125,7 +129,7 @@ public final class SystemSettings {
      */
     public void requireHttpUrls(String system) {
         for (String key : URL_KEYS) {
-            optional(system, key).ifPresent(value -> whyNotHttpUrl(value).ifPresent(problem -> {
+            optional(system, key).ifPresent(value -> whyNotHttpUrl(key, value).ifPresent(problem -> {
                 String name = "bridge." + system + "." + key;
                 boolean mayHoldSecret = value.contains("@") || value.contains("?") || value.contains("#");
                 throw new BridgeException("Setting " + name + " must be an absolute http or https URL such as "
@@ -135,10 +139,18 @@ public final class SystemSettings {
         }
     }
 
-    /** Says what keeps a value from being an absolute http or https URL with a host, or nothing when it is one. */
-    private static Optional<String> whyNotHttpUrl(String value) {
+    /**
+     * Says what keeps a value from being an absolute http or https URL with a host, and a port from 1 to 65535 if
+     * any, or nothing when it is one. {@code base-url} also takes no query: the bridge appends its paths to it.
+     */
+    private static Optional<String> whyNotHttpUrl(String key, String value) {
         if (!value.regionMatches(true, 0, "http://", 0, 7) && !value.regionMatches(true, 0, "https://", 0, 8)) {
             return Optional.of("does not start with http:// or https://");
+        }
+        // Before parsing: a password pasted without percent-encoding may hold / ? or #, where a URL's authority ends
+        if (value.contains("@")) {
+            return Optional.of("holds an @: user-info (user:password@), which the HTTP client refuses to send, "
+                    + "belongs in the system's auth settings, and an @ in a path or query is written %40");
         }
         URI uri;
         try {
@@ -148,26 +160,47 @@ public final class SystemSettings {
             String where = e.getIndex() < 0 ? "" : " at character " + (e.getIndex() + 1);
             return Optional.of("is no valid URL (" + e.getReason().toLowerCase(Locale.ROOT) + where + ")");
         }
-        String authority = uri.getRawAuthority();
-        String hostAndPort = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+        String hostAndPort = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
         if (hostAndPort.isEmpty() || hostAndPort.startsWith(":")) {
             return Optional.of("names no host");
         }
-        if (authority.contains("@")) {
-            return Optional.of("holds user-info (user:password@), which the HTTP client refuses to send: give the "
-                    + "credentials in the system's auth settings");
+        int colon = hostAndPort.lastIndexOf(':');
+        if (colon > hostAndPort.lastIndexOf(']') && colon < hostAndPort.length() - 1) {
+            String port = hostAndPort.substring(colon + 1);
+            if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+                return Optional.of("has a port that is not a number from 1 to 65535");
+            }
+        }
+        if (uri.getRawFragment() != null) {
+            return Optional.of("has a fragment (#...), which is never sent");
+        }
+        if (key.equals("base-url") && uri.getRawQuery() != null) {
+            return Optional.of("has a query (?...), where the bridge appends its paths");
         }
         return Optional.empty();
     }
 
+    /**
+     * Reads {@code 1d}, {@code 1h30m}, {@code 5m}, {@code 30s}, {@code 500ms}, a number of milliseconds, or
+     * ISO-8601 such as {@code PT1M}; anything else, a negative duration or one beyond a hundred years fails naming
+     * the setting (Camel's own parser reads text it does not know as zero).
+     */
     private static Duration parseDuration(String name, String value) {
+        Duration duration;
         try {
             if (value.startsWith("P") || value.startsWith("p")) {
-                return Duration.parse(value);
+                duration = Duration.parse(value);
+            } else if (DURATION.matcher(value).matches()) {
+                duration = Duration.ofMillis(TimeUtils.toMilliSeconds(value));
+            } else {
+                duration = null;
             }
-            return Duration.ofMillis(TimeUtils.toMilliSeconds(value));
         } catch (RuntimeException e) {
+            duration = null;
+        }
+        if (duration == null || duration.isNegative() || duration.compareTo(LONGEST) > 0) {
             throw new BridgeException("Setting " + name + " must be a duration such as 60s or 5m, not '" + value + "'");
         }
+        return duration;
     }
 }

@@ -24,6 +24,9 @@ class UrlSettingsTest {
     @TempDir
     Path folder;
 
+    private static final String AT = "holds an @: user-info (user:password@), which the HTTP client refuses to "
+            + "send, belongs in the system's auth settings, and an @ in a path or query is written %40";
+
     private BridgeRuntime bridge;
 
     @AfterEach
@@ -42,7 +45,11 @@ class UrlSettingsTest {
                 + "at character 28)",
         "bridge.dms.base-url       | http:///api                      | names no host",
         "bridge.crm.base-url       | https://                         | is no valid URL (expected authority at "
-                + "character 9)"})
+                + "character 9)",
+        "bridge.crm.base-url       | http://127.0.0.1:abc             | has a port that is not a number from 1 to "
+                + "65535",
+        "bridge.crm.auth.token-url | http://127.0.0.1:99999/token     | has a port that is not a number from 1 to "
+                + "65535"})
     void urlSettingThatIsNoHttpUrl_stopsTheStart_namingTheSettingAndItsValue(String setting, String value,
                                                                             String problem) {
         Throwable error = catchThrowable(() -> start(setting, value));
@@ -57,9 +64,12 @@ class UrlSettingsTest {
                 + "http:// or https://",
         "bridge.crm.base-url       | https://crm.example.com/odata?key=query-secret x | is no valid URL (illegal "
                 + "character in query at character 47)",
-        "bridge.erp.base-url       | HTTPS://sync:user-info-secret@127.0.0.1:9/erp/ | holds user-info "
-                + "(user:password@), which the HTTP client refuses to send: give the credentials in the system's "
-                + "auth settings"})
+        "bridge.erp.base-url       | HTTPS://sync:user-info-secret@127.0.0.1:9/erp/ | " + AT,
+        "bridge.crm.base-url       | http://sync:user/info?secret#x@127.0.0.1:9/crm | " + AT,
+        "bridge.dms.auth.login-url | http://127.0.0.1:9/login#query-secret | has a fragment (#...), which is never "
+                + "sent",
+        "bridge.crm.base-url       | http://127.0.0.1:9/crm?sig=query-secret | has a query (?...), where the bridge "
+                + "appends its paths"})
     void urlSettingWithUserInfoOrQuery_isNamed_butItsValueIsNotShown(String setting, String value,
                                                                     String problem) {
         // A URL may carry a password or key; the start-up error goes to the console and to whoever reads it.
@@ -68,7 +78,7 @@ class UrlSettingsTest {
         assertThat(error).as("start-up error").isNotNull().rootCause()
                 .hasMessage("Setting " + setting + EXPECTED + "; its value (not shown, as it may hold credentials) "
                         + problem);
-        assertThat(stackTraceOf(error)).doesNotContain("user-info-secret", "query-secret", "sync:");
+        assertThat(stackTraceOf(error)).doesNotContain("user-info-secret", "query-secret", "sync:", "info?secret");
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,8 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
     public static final String NAME = "oauth2-client-credentials";
 
     private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+    /** The statuses that redirect a request elsewhere (not 300, which offers choices, nor 304, Not Modified). */
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     /** Epoch numbers at least this large are milliseconds: as seconds they would lie past the year 5000. */
     private static final BigDecimal EPOCH_MILLIS_FROM = new BigDecimal("100000000000");
@@ -79,7 +82,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
                     + (basic ? " (sent by HTTP Basic)" : ""));
         }
         Supplier<String> where = () -> label + " login at " + HttpCalls.redactedLoginUrl(tokenUrl);
-        if (reply.status() >= 300 && reply.status() < 400) {
+        if (REDIRECTS.contains(reply.status())) {
             throw new LoginException(where.get() + " answered HTTP " + reply.status() + ", a redirect"
                     + redirectTarget(reply) + ", which the bridge does not follow; set bridge." + system
                     + ".auth.token-url to the URL the redirects end at");
@@ -114,8 +117,8 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
     }
 
     /**
-     * Returns scheme, host, port and path of a URL, or the path of a relative one, leaving out the query and
-     * user-info, which may carry a code or a secret; nothing for a value that is neither.
+     * Returns scheme, host, port and path of a URL, or the path of a relative one, leaving out the query, path
+     * parameters and user-info, which may carry a code, a session or a secret; nothing for a value that is neither.
      */
     private static Optional<String> withoutSecrets(String location) {
         URI uri;
@@ -124,10 +127,13 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        if (uri.getScheme() != null && uri.getHost() != null) {
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        // Path parameters (;jsessionid=...) may carry a session
+        String path = rawPath.indexOf(';') < 0 ? rawPath : rawPath.substring(0, rawPath.indexOf(';'));
+        if (uri.getHost() != null) {
             String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-            return Optional.of(uri.getScheme() + "://" + uri.getHost() + port + path);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme() + ":";
+            return Optional.of(scheme + "//" + uri.getHost() + port + path);
         }
         if (uri.getScheme() == null && uri.getRawAuthority() == null && !path.isEmpty()) {
             return Optional.of(path);

@@ -60,8 +60,9 @@ final class SecretShapes {
                     SecretShapes::bySecretWord),
             // client_secret=x, "password":"x", "access_token": "x", bridge.crm.auth.client-secret = x
             new Shape(SECRET_MARKERS, "(?i)" + SECRET_WORD + ASSIGN + VALUE, SecretShapes::bySecretWord),
-            // https://user:password@host/ - a URL's user-info, as Camel's tracer prints a CamelHttpUri header
-            new Shape(List.of("://"), "://([^/\\s\"'<>?#]+)@", (match, value) -> LogSecrets.MASK),
+            // https://user:password@host/ - a URL's user-info, as Camel's tracer prints a CamelHttpUri header; up to
+            // the last @ before a space, since a password pasted without percent-encoding may hold / ? # or @
+            new Shape(List.of("://"), "://([^\\s\"'<>]+)@", (match, value) -> LogSecrets.MASK),
             // Tryton's login answer {"id": 0, "result": [1, "key"]}, in the wire log before the key is known
             new Shape(List.of("\"result\""),
                     "\"result\"[ \\t]*:[ \\t]*\\[[ \\t]*\\d+[ \\t]*,[ \\t]*\"([^\"]+)",

@@ -70,7 +70,7 @@ public final class WatermarkStore {
 
     private Watermark notInTheFuture(Watermark saved) {
         Instant now = clock.instant();
-        if (saved.modifiedOn().isAfter(now.plus(clockSkew))) {
+        if (Duration.between(now, saved.modifiedOn()).compareTo(clockSkew) > 0) {
             throw new BridgeException("The orders watermark file " + file + " holds modifiedOn "
                     + saved.modifiedOn() + ", more than " + clockSkew.toSeconds() + " s after the bridge's clock ("
                     + now + "), so CRM orders modified until then would be skipped: edit modifiedOn in the file back "

@@ -29,6 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -111,7 +112,7 @@ class OAuth2ExpiryTest {
         tokenServer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
         tokenServer.start();
         String location = "http://sync:location-secret@127.0.0.1:" + tokenServer.port()
-                + "/moved/token?code=query-secret";
+                + "/moved/token;jsessionid=session-secret?code=query-secret";
         tokenServer.stubFor(post(urlEqualTo("/connect/token")).willReturn(aResponse().withStatus(307)
                 .withHeader("Location", location)));
         tokenServer.stubFor(post(urlPathEqualTo("/moved/token")).willReturn(okJson(
@@ -122,9 +123,18 @@ class OAuth2ExpiryTest {
         assertThat(result.getException()).hasMessage("CRM login at " + tokenUrl() + " answered HTTP 307, a "
                 + "redirect to http://127.0.0.1:" + tokenServer.port() + "/moved/token, which the bridge does not "
                 + "follow; set bridge.crm.auth.token-url to the URL the redirects end at");
-        assertThat(result.getException().getMessage()).doesNotContain("location-secret", "query-secret", "sync:");
-        assertThat(tokenServer.findAll(postRequestedFor(urlPathEqualTo("/moved/token")))).as("followed").isEmpty();
+        assertThat(result.getException().getMessage())
+                .doesNotContain("location-secret", "query-secret", "session-secret", "sync:");
+        assertThat(tokenServer.findAll(postRequestedFor(urlPathMatching("/moved/.*")))).as("followed").isEmpty();
         assertThat(cachedToken()).as("cached token").isNull();
+    }
+
+    @Test
+    void notModifiedFromTheTokenUrl_isNoRedirect() {
+        tokenAnswer(304, "");
+
+        assertThat(authorise(tokenUrl(), Map.of()).getException()).hasMessageStartingWith(
+                "CRM login at " + tokenUrl() + " answered HTTP 304; the identity server may be down");
     }
 
     @Test

@@ -80,7 +80,7 @@ class UrlUserInfoTest {
 
         assertThat(error).as("start-up error").isNotNull().rootCause()
                 .hasMessageStartingWith("Setting bridge.crm.base-url must be an absolute http or https URL")
-                .hasMessageContaining("holds user-info (user:password@)");
+                .hasMessageContaining("holds an @: user-info (user:password@)");
         assertThat(textOf(error)).as("error and causes").doesNotContain(PASSWORD);
         assertThat(loggedText().contains(PASSWORD)).as("the log output holds the password").isFalse();
     }
