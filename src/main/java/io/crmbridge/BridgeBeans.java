@@ -50,6 +50,13 @@ import java.util.random.RandomGenerator;
  */
 public final class BridgeBeans implements CamelConfiguration {
 
+    /** Bridge-wide duration settings read only when a login needs them, checked at start. */
+    private static final List<String> GLOBAL_DURATIONS = List.of("auth.expiry-margin", "auth.login-wait",
+            "auth.retry-initial-delay", "auth.retry-max-delay");
+    /** Duration settings of each system read only when a login needs them, checked at start. */
+    private static final List<String> SYSTEM_DURATIONS = List.of("auth.expiry-margin", "auth.session-lifetime",
+            "auth.default-lifetime");
+
     @Override
     public void configure(CamelContext context) {
         Registry registry = context.getRegistry();
@@ -62,9 +69,16 @@ public final class BridgeBeans implements CamelConfiguration {
         SystemSettings settings = new SystemSettings(context);
         disableAutomaticHttpRetries(context.getComponent("http", HttpComponent.class));
         // Read once here so a mistyped setting fails at start with its name, not halfway through a pass.
-        settings.globalDuration("sync.period", Duration.ofSeconds(10));
+        if (settings.globalDuration("sync.period", Duration.ofSeconds(10)).isZero()) {
+            // Camel's timer reads a period of 0 as one pass only
+            throw new BridgeException("Setting bridge.sync.period must be longer than 0");
+        }
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
-        settings.systems().forEach(settings::requireHttpUrls);
+        GLOBAL_DURATIONS.forEach(key -> settings.globalDuration(key, Duration.ZERO));
+        for (String system : settings.systems()) {
+            settings.requireHttpUrls(system);
+            SYSTEM_DURATIONS.forEach(key -> settings.duration(system, key, Duration.ZERO));
+        }
 
         AuthStats authStats = new AuthStats();
         Logins logins = new Logins(settings, new LoginTransport(context, clock), clock,
@@ -76,6 +90,7 @@ public final class BridgeBeans implements CamelConfiguration {
         registry.bind("authStats", authStats);
         registry.bind("logins", logins);
         Tokens tokens = new Tokens(settings, clock, tokenCache, authStats, logins, renewals);
+        settings.systems().forEach(tokens::requireSettings);
         registry.bind("tokens", tokens);
         Observability.install(context, clock, tokenCache, tokens::cacheKey, authStats);
         Replies replies = new Replies();

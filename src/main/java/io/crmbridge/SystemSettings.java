@@ -27,6 +27,7 @@ public final class SystemSettings {
     /** The settings of a system that hold a URL the bridge sends requests to. */
     private static final List<String> URL_KEYS = List.of("base-url", "auth.token-url", "auth.login-url");
 
+    private static final String NO_PORT = "has a port that is not a number from 1 to 65535";
     private static final Pattern ENV_KIND = Pattern.compile("BRIDGE_([A-Z0-9]+)_AUTH_KIND");
     /** What Camel's duration parser reads: days, hours, minutes, seconds, milliseconds, in that order, or a number. */
     private static final Pattern DURATION = Pattern.compile(
@@ -131,7 +132,9 @@ public final class SystemSettings {
         for (String key : URL_KEYS) {
             optional(system, key).ifPresent(value -> whyNotHttpUrl(key, value).ifPresent(problem -> {
                 String name = "bridge." + system + "." + key;
-                boolean mayHoldSecret = value.contains("@") || value.contains("?") || value.contains("#");
+                // A port that is no number may be a password typed where the host should stand
+                boolean mayHoldSecret = value.contains("@") || value.contains("?") || value.contains("#")
+                        || problem.startsWith(NO_PORT);
                 throw new BridgeException("Setting " + name + " must be an absolute http or https URL such as "
                         + "https://host:8443/path" + (mayHoldSecret ? "; its value (not shown, as it may hold "
                         + "credentials)" : ", not '" + value + "', which") + " " + problem);
@@ -165,10 +168,10 @@ public final class SystemSettings {
             return Optional.of("names no host");
         }
         int colon = hostAndPort.lastIndexOf(':');
-        if (colon > hostAndPort.lastIndexOf(']') && colon < hostAndPort.length() - 1) {
+        if (colon > hostAndPort.lastIndexOf(']')) {
             String port = hostAndPort.substring(colon + 1);
             if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
-                return Optional.of("has a port that is not a number from 1 to 65535");
+                return Optional.of(NO_PORT);
             }
         }
         if (uri.getRawFragment() != null) {

@@ -27,6 +27,8 @@ class UrlSettingsTest {
     private static final String AT = "holds an @: user-info (user:password@), which the HTTP client refuses to "
             + "send, belongs in the system's auth settings, and an @ in a path or query is written %40";
 
+    private static final String NO_PORT = "has a port that is not a number from 1 to 65535";
+
     private BridgeRuntime bridge;
 
     @AfterEach
@@ -45,11 +47,7 @@ class UrlSettingsTest {
                 + "at character 28)",
         "bridge.dms.base-url       | http:///api                      | names no host",
         "bridge.crm.base-url       | https://                         | is no valid URL (expected authority at "
-                + "character 9)",
-        "bridge.crm.base-url       | http://127.0.0.1:abc             | has a port that is not a number from 1 to "
-                + "65535",
-        "bridge.crm.auth.token-url | http://127.0.0.1:99999/token     | has a port that is not a number from 1 to "
-                + "65535"})
+                + "character 9)"})
     void urlSettingThatIsNoHttpUrl_stopsTheStart_namingTheSettingAndItsValue(String setting, String value,
                                                                             String problem) {
         Throwable error = catchThrowable(() -> start(setting, value));
@@ -69,8 +67,11 @@ class UrlSettingsTest {
         "bridge.dms.auth.login-url | http://127.0.0.1:9/login#query-secret | has a fragment (#...), which is never "
                 + "sent",
         "bridge.crm.base-url       | http://127.0.0.1:9/crm?sig=query-secret | has a query (?...), where the bridge "
-                + "appends its paths"})
-    void urlSettingWithUserInfoOrQuery_isNamed_butItsValueIsNotShown(String setting, String value,
+                + "appends its paths",
+        "bridge.crm.base-url       | http://sync:query-secret/crm     | " + NO_PORT,
+        "bridge.crm.auth.token-url | http://127.0.0.1:99999/token     | " + NO_PORT,
+        "bridge.erp.base-url       | http://127.0.0.1:/erp            | " + NO_PORT})
+    void urlSettingThatMayHoldASecret_isNamed_butItsValueIsNotShown(String setting, String value,
                                                                     String problem) {
         // A URL may carry a password or key; the start-up error goes to the console and to whoever reads it.
         Throwable error = catchThrowable(() -> start(setting, value));

@@ -94,6 +94,14 @@ public final class Tokens {
     }
 
     /**
+     * Reads the system's expiry margin and the renewal window now, so a mistyped one fails at start naming the
+     * setting: read first on a cache hit, it would make every token unusable and every call log in again.
+     */
+    public void requireSettings(String system) {
+        policy(system);
+    }
+
+    /**
      * Puts the cache key of the system named in the exchange into variable {@link BridgeNames#TOKEN_KEY} and into
      * header {@code CamelCaffeineKey}, where the cache endpoint reads it. The caller's body, which the cache read
      * replaces with its answer, is held aside until {@link #useCached} has taken the answer; the caller's own
