@@ -53,6 +53,9 @@ public final class BridgeBeans implements CamelConfiguration {
     /** Bridge-wide duration settings read only when a login needs them, checked at start. */
     private static final List<String> GLOBAL_DURATIONS = List.of("auth.expiry-margin", "auth.login-wait",
             "auth.retry-initial-delay", "auth.retry-max-delay");
+    /** The redelivery settings: a count and two delays in milliseconds. */
+    private static final List<String> REDELIVERY_NUMBERS = List.of("sync.redeliveries", "sync.redelivery-delay",
+            "sync.redelivery-max-delay");
     /** Duration settings of each system read only when a login needs them, checked at start. */
     private static final List<String> SYSTEM_DURATIONS = List.of("auth.expiry-margin", "auth.session-lifetime",
             "auth.default-lifetime");
@@ -74,6 +77,8 @@ public final class BridgeBeans implements CamelConfiguration {
             throw new BridgeException("Setting bridge.sync.period must be longer than 0");
         }
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
+        // Read by Camel's redelivery policy in sync-redelivery.yaml, where -1 would mean redelivering for ever
+        REDELIVERY_NUMBERS.forEach(key -> settings.globalWholeNumber(key, 0, 0));
         GLOBAL_DURATIONS.forEach(key -> settings.globalDuration(key, Duration.ZERO));
         for (String system : settings.systems()) {
             settings.requireHttpUrls(system);

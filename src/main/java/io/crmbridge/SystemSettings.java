@@ -111,6 +111,23 @@ public final class SystemSettings {
         return global(key).map(value -> parseDuration("bridge." + key, value)).orElse(fallback);
     }
 
+    /** Returns a bridge-wide whole-number setting, failing naming it when it is no whole number of at least min. */
+    public long globalWholeNumber(String key, long fallback, long min) {
+        return global(key).map(value -> {
+            long number;
+            try {
+                number = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                number = Long.MIN_VALUE;
+            }
+            if (number < min) {
+                throw new BridgeException("Setting bridge." + key + " must be a whole number of at least " + min
+                        + ", not '" + value + "'");
+            }
+            return number;
+        }).orElse(fallback);
+    }
+
     /** Returns an integer setting of a system. */
     public int integer(String system, String key, int fallback) {
         String name = "bridge." + system + "." + key;
@@ -126,18 +143,15 @@ public final class SystemSettings {
     /**
      * Checks that each URL setting of a system ({@code base-url}, {@code auth.token-url}, {@code auth.login-url})
      * that is set is an absolute http or https URL naming a host and no user-info, and fails naming the first that
-     * is not. The error shows the value only when it has no user-info, query or fragment, which may hold a secret.
+     * is not. The error does not show the value.
      */
     public void requireHttpUrls(String system) {
         for (String key : URL_KEYS) {
+            // The value is never shown: a password typed into a URL may stand anywhere in it, encoded or not
             optional(system, key).ifPresent(value -> whyNotHttpUrl(key, value).ifPresent(problem -> {
-                String name = "bridge." + system + "." + key;
-                // A port that is no number may be a password typed where the host should stand
-                boolean mayHoldSecret = value.contains("@") || value.contains("?") || value.contains("#")
-                        || problem.startsWith(NO_PORT);
-                throw new BridgeException("Setting " + name + " must be an absolute http or https URL such as "
-                        + "https://host:8443/path" + (mayHoldSecret ? "; its value (not shown, as it may hold "
-                        + "credentials)" : ", not '" + value + "', which") + " " + problem);
+                throw new BridgeException("Setting bridge." + system + "." + key + " must be an absolute http or "
+                        + "https URL such as https://host:8443/path; its value (not shown, as it may hold "
+                        + "credentials) " + problem);
             }));
         }
     }
@@ -173,6 +187,10 @@ public final class SystemSettings {
             if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
                 return Optional.of(NO_PORT);
             }
+        }
+        if (uri.getHost() == null) {
+            return Optional.of("names no host the HTTP client can reach: a name of letters, digits, dots and hyphens, "
+                    + "or an IP address");
         }
         if (uri.getRawFragment() != null) {
             return Optional.of("has a fragment (#...), which is never sent");

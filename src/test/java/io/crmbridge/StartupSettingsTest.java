@@ -31,6 +31,8 @@ class StartupSettingsTest {
             + "send, belongs in the system's auth settings, and an @ in a path or query is written %40";
 
     private static final String NO_PORT = "has a port that is not a number from 1 to 65535";
+    private static final String NO_HOST = "names no host the HTTP client can reach: a name of letters, digits, dots "
+            + "and hyphens, or an IP address";
 
     private BridgeRuntime bridge;
 
@@ -51,12 +53,13 @@ class StartupSettingsTest {
         "bridge.dms.base-url       | http:///api                      | names no host",
         "bridge.crm.base-url       | https://                         | is no valid URL (expected authority at "
                 + "character 9)"})
-    void urlSettingThatIsNoHttpUrl_stopsTheStart_namingTheSettingAndItsValue(String setting, String value,
+    void urlSettingThatIsNoHttpUrl_stopsTheStart_namingTheSetting(String setting, String value,
                                                                             String problem) {
         Throwable error = catchThrowable(() -> start(setting, value));
 
         assertThat(error).as("start-up error").isNotNull().rootCause().isInstanceOf(BridgeException.class)
-                .hasMessage("Setting " + setting + EXPECTED + ", not '" + value + "', which " + problem);
+                .hasMessage("Setting " + setting + EXPECTED + "; its value (not shown, as it may hold credentials) "
+                        + problem);
     }
 
     @ParameterizedTest
@@ -72,6 +75,10 @@ class StartupSettingsTest {
         "bridge.crm.base-url       | http://127.0.0.1:9/crm?sig=query-secret | has a query (?...), where the bridge "
                 + "appends its paths",
         "bridge.crm.base-url       | http://sync:query-secret/crm     | " + NO_PORT,
+        "bridge.crm.base-url       | http://sync:query-secret%40127.0.0.1:9/crm | " + NO_HOST,
+        "bridge.erp.base-url       | http://sync:a{query-secret/erp   | is no valid URL (illegal character in "
+                + "authority at character 8)",
+        "bridge.crm.base-url       | http://my_host:9/crm             | " + NO_HOST,
         "bridge.crm.auth.token-url | http://127.0.0.1:99999/token     | " + NO_PORT,
         "bridge.erp.base-url       | http://127.0.0.1:/erp            | " + NO_PORT})
     void urlSettingThatMayHoldASecret_isNamed_butItsValueIsNotShown(String setting, String value,
@@ -114,6 +121,19 @@ class StartupSettingsTest {
 
         assertThat(error).as("start-up error").isNotNull().rootCause().isInstanceOf(BridgeException.class)
                 .hasMessage("Setting " + setting + " must be a duration such as 60s or 5m, not '" + value + "'");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "bridge.sync.redeliveries          | -1",
+        "bridge.sync.redelivery-delay      | abc",
+        "bridge.sync.redelivery-max-delay  | -500"})
+    void redeliverySettingThatIsNoWholeNumberFromZero_stopsTheStart_namingTheSetting(String setting, String value) {
+        // Camel's redelivery policy would redeliver for ever on -1, and back to back on a negative delay
+        Throwable error = catchThrowable(() -> start(setting, value));
+
+        assertThat(error).as("start-up error").isNotNull().rootCause()
+                .hasMessage("Setting " + setting + " must be a whole number of at least 0, not '" + value + "'");
     }
 
     @Test

@@ -68,6 +68,22 @@ class StockSyncTest extends BridgeTest {
     }
 
     @Test
+    void stockLocationsNamingNoCode_failTheStockFlow_andWriteNoQuantity() {
+        systems = Simulators.start(BOTH_SIDES, BOTH_SIDES, folder);
+        BigDecimal before = crmStock("SKU-001");
+        systems.erp.setStockQuantity("SKU-001", before.add(BigDecimal.TEN));
+
+        bridge = BridgeRuntime.start(withSetting("bridge.erp.stock-locations", " , "), systems.beans());
+        Pass pass = runPass();
+
+        assertThat(pass.summary.succeeded()).as("pass succeeded").isFalse();
+        assertThat(pass.summary.stockUpdated()).as("stock.updated").isZero();
+        assertThat(crmStock("SKU-001")).as("SKU-001 in the CRM").isEqualByComparingTo(before);
+        assertThat(pass.errors).as("errors").anySatisfy(line -> assertThat(line)
+                .contains("Setting bridge.erp.stock-locations names no stock location code"));
+    }
+
+    @Test
     void oneSidedProducts_areReportedOnce_andAgainOnlyAfterLosingTheirMatchAgain() {
         startWithOneSidedProducts();
 
