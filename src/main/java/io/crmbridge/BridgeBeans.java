@@ -50,15 +50,14 @@ import java.util.random.RandomGenerator;
  */
 public final class BridgeBeans implements CamelConfiguration {
 
-    /** Bridge-wide duration settings read only when a login needs them, checked at start. */
-    private static final List<String> GLOBAL_DURATIONS = List.of("auth.expiry-margin", "auth.login-wait",
-            "auth.retry-initial-delay", "auth.retry-max-delay");
     /** The redelivery settings: a count and two delays in milliseconds. */
     private static final List<String> REDELIVERY_NUMBERS = List.of("sync.redeliveries", "sync.redelivery-delay",
             "sync.redelivery-max-delay");
-    /** Duration settings of each system read only when a login needs them, checked at start. */
-    private static final List<String> SYSTEM_DURATIONS = List.of("auth.expiry-margin", "auth.session-lifetime",
-            "auth.default-lifetime");
+    /**
+     * Duration settings of each system that its login kind reads only when it logs in, checked at start (Logins
+     * and Tokens read theirs when they are created).
+     */
+    private static final List<String> LOGIN_DURATIONS = List.of("auth.session-lifetime", "auth.default-lifetime");
 
     @Override
     public void configure(CamelContext context) {
@@ -79,10 +78,10 @@ public final class BridgeBeans implements CamelConfiguration {
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
         // Read by Camel's redelivery policy in sync-redelivery.yaml, where -1 would mean redelivering for ever
         REDELIVERY_NUMBERS.forEach(key -> settings.globalWholeNumber(key, 0, 0));
-        GLOBAL_DURATIONS.forEach(key -> settings.globalDuration(key, Duration.ZERO));
-        for (String system : settings.systems()) {
+        List<String> systems = settings.systems();
+        for (String system : systems) {
             settings.requireHttpUrls(system);
-            SYSTEM_DURATIONS.forEach(key -> settings.duration(system, key, Duration.ZERO));
+            LOGIN_DURATIONS.forEach(key -> settings.duration(system, key, Duration.ZERO));
         }
 
         AuthStats authStats = new AuthStats();
@@ -95,7 +94,7 @@ public final class BridgeBeans implements CamelConfiguration {
         registry.bind("authStats", authStats);
         registry.bind("logins", logins);
         Tokens tokens = new Tokens(settings, clock, tokenCache, authStats, logins, renewals);
-        settings.systems().forEach(tokens::requireSettings);
+        systems.forEach(tokens::requireSettings);
         registry.bind("tokens", tokens);
         Observability.install(context, clock, tokenCache, tokens::cacheKey, authStats);
         Replies replies = new Replies();

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * A JSON login answered with a session id, which later calls send back as a cookie or a header.
@@ -88,31 +87,31 @@ public final class JsonSessionLogin implements LoginKind {
                     + " answered no session id at " + sessionPointer + "; check " + prefix + "auth.session-pointer");
         }
         Duration lifetime = lifetime(body.at(lifetimePointer), unit, settings, system,
-                () -> label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered", lifetimePointer);
+                label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered", lifetimePointer);
         return Token.ofHeaders(system, NAME, sessionId, headers(sendAs, sessionId, reply, system),
                 obtainedAt.plus(lifetime), obtainedAt);
     }
 
     private static Duration lifetime(JsonNode field, ChronoUnit unit, SystemSettings settings, String system,
-                                     Supplier<String> where, JsonPointer pointer) {
+                                     String where, JsonPointer pointer) {
         if (field.isMissingNode() || field.isNull()) {
             if (settings.optional(system, "auth.session-lifetime").isEmpty()) {
-                throw new LoginException(where.get() + " no session lifetime at " + pointer + "; check bridge."
+                throw new LoginException(where + " no session lifetime at " + pointer + "; check bridge."
                         + system + ".auth.lifetime-pointer or set bridge." + system + ".auth.session-lifetime");
             }
             return LoginAnswers.positiveDuration(settings, system, "auth.session-lifetime", Duration.ZERO);
         }
-        BigDecimal amount = LoginAnswers.decimal(field).orElseThrow(() -> new LoginException(where.get()
+        BigDecimal amount = LoginAnswers.decimal(field).orElseThrow(() -> new LoginException(where
                 + " an unreadable session lifetime at " + pointer));
         long millis;
         try {
             millis = amount.multiply(BigDecimal.valueOf(unit.getDuration().toMillis()))
                     .setScale(0, RoundingMode.DOWN).longValueExact();
         } catch (ArithmeticException e) {
-            throw new LoginException(where.get() + " an unreadable session lifetime at " + pointer);
+            throw new LoginException(where + " an unreadable session lifetime at " + pointer);
         }
         if (millis <= 0) {
-            throw new LoginException(where.get() + " session lifetime " + amount.toPlainString() + " at " + pointer
+            throw new LoginException(where + " session lifetime " + amount.toPlainString() + " at " + pointer
                     + ", which is not a positive number of " + unit.toString().toLowerCase(Locale.ROOT));
         }
         return Duration.ofMillis(millis);

@@ -47,6 +47,9 @@ public final class Logins {
     private final Map<String, LoginBackoff> backoffs = new ConcurrentHashMap<>();
     private final AuthStats stats;
     private final RandomGenerator random;
+    private final Duration loginWait;
+    private final Duration retryInitialDelay;
+    private final Duration retryMaxDelay;
 
     /** Creates the login service with the kinds it can use, counting into {@code stats}. */
     public Logins(SystemSettings settings, LoginTransport transport, Clock clock, List<LoginKind> kinds,
@@ -57,13 +60,16 @@ public final class Logins {
         this.stats = stats;
         this.random = random;
         this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(LoginKind::name, Function.identity()));
+        // Read here, at start, so a mistyped one fails naming the setting before any login
+        this.loginWait = settings.globalDuration("auth.login-wait", DEFAULT_LOGIN_WAIT);
+        this.retryInitialDelay = settings.globalDuration("auth.retry-initial-delay", DEFAULT_RETRY_INITIAL_DELAY);
+        this.retryMaxDelay = settings.globalDuration("auth.retry-max-delay", DEFAULT_RETRY_MAX_DELAY);
     }
 
     /** Waits until no other login to the system is in progress, then claims the system's login gate. */
     public void enter(@Variable(BridgeNames.SYSTEM) String system) throws InterruptedException {
-        Duration wait = settings.globalDuration("auth.login-wait", DEFAULT_LOGIN_WAIT);
-        if (!gate(system).tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new LoginException("Gave up after " + wait.toSeconds() + " s waiting for the "
+        if (!gate(system).tryAcquire(loginWait.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new LoginException("Gave up after " + loginWait.toSeconds() + " s waiting for the "
                     + SystemSettings.label(system) + " login in progress");
         }
     }
@@ -141,9 +147,7 @@ public final class Logins {
     }
 
     private LoginBackoff backoff(String system) {
-        return backoffs.computeIfAbsent(system, key -> new LoginBackoff(
-                settings.globalDuration("auth.retry-initial-delay", DEFAULT_RETRY_INITIAL_DELAY),
-                settings.globalDuration("auth.retry-max-delay", DEFAULT_RETRY_MAX_DELAY), random));
+        return backoffs.computeIfAbsent(system, key -> new LoginBackoff(retryInitialDelay, retryMaxDelay, random));
     }
 
     private Semaphore gate(String system) {

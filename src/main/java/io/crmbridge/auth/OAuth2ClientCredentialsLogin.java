@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * OAuth 2.0 client credentials grant: a form POST to the token URL, answered with a bearer token.
@@ -81,23 +80,23 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
                     + system + ".auth.client-id and bridge." + system + ".auth.client-secret"
                     + (basic ? " (sent by HTTP Basic)" : ""));
         }
-        Supplier<String> where = () -> label + " login at " + HttpCalls.redactedLoginUrl(tokenUrl);
+        String where = label + " login at " + HttpCalls.redactedLoginUrl(tokenUrl);
         if (REDIRECTS.contains(reply.status())) {
-            throw new LoginException(where.get() + " answered HTTP " + reply.status() + ", a redirect"
+            throw new LoginException(where + " answered HTTP " + reply.status() + ", a redirect"
                     + redirectTarget(reply) + ", which the bridge does not follow; set bridge." + system
                     + ".auth.token-url to the URL the redirects end at");
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(where.get() + " answered HTTP " + reply.status() + error
+            throw new LoginException(where + " answered HTTP " + reply.status() + error
                     + "; the identity server may be down, or bridge." + system + ".auth.token-url may be wrong");
         }
         if (answer == null) {
-            throw new LoginException(where.get() + " answered HTTP " + reply.status() + " without a JSON body ("
+            throw new LoginException(where + " answered HTTP " + reply.status() + " without a JSON body ("
                     + LoginAnswers.describe(reply.contentType()) + "); check bridge." + system + ".auth.token-url");
         }
         String accessToken = answer.path("access_token").asText("");
         if (accessToken.isBlank()) {
-            throw new LoginException(where.get() + " answered without access_token");
+            throw new LoginException(where + " answered without access_token");
         }
 
         Instant expiresAt = expiry(answer, accessToken, obtainedAt, settings, system, where);
@@ -142,7 +141,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
     }
 
     private static Instant expiry(JsonNode answer, String accessToken, Instant obtainedAt, SystemSettings settings,
-                                  String system, Supplier<String> where) {
+                                  String system, String where) {
         Duration fallback = LoginAnswers.positiveDuration(settings, system, "auth.default-lifetime",
                 DEFAULT_LIFETIME);
         Optional<Duration> expiresIn = expiresIn(answer, where);
@@ -151,44 +150,44 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         }
         Optional<Instant> expiresAt = instantField(answer, "expires_at", where);
         if (expiresAt.isPresent()) {
-            return after(expiresAt.get(), obtainedAt, () -> where.get() + " answered expires_at " + expiresAt.get());
+            return after(expiresAt.get(), obtainedAt, where + " answered expires_at " + expiresAt.get());
         }
         Optional<Instant> exp = jwtExpiry(accessToken, where);
         if (exp.isPresent()) {
-            return after(exp.get(), obtainedAt, () -> where.get() + " answered a JWT whose exp claim is " + exp.get());
+            return after(exp.get(), obtainedAt, where + " answered a JWT whose exp claim is " + exp.get());
         }
         Optional<Instant> issuedAt = instantField(answer, "issued_at", where);
         if (issuedAt.isPresent()) {
-            return after(issuedAt.get().plus(fallback), obtainedAt, () -> where.get() + " answered issued_at "
+            return after(issuedAt.get().plus(fallback), obtainedAt, where + " answered issued_at "
                     + issuedAt.get() + "; with bridge." + system + ".auth.default-lifetime " + fallback
                     + " the token ends at " + issuedAt.get().plus(fallback));
         }
         return obtainedAt.plus(fallback);
     }
 
-    private static Instant after(Instant expiresAt, Instant obtainedAt, Supplier<String> what) {
+    private static Instant after(Instant expiresAt, Instant obtainedAt, String what) {
         if (!expiresAt.isAfter(obtainedAt)) {
-            throw new LoginException(what.get() + ", which is not after the time of the login (" + obtainedAt + ")");
+            throw new LoginException(what + ", which is not after the time of the login (" + obtainedAt + ")");
         }
         return expiresAt;
     }
 
-    private static Optional<Duration> expiresIn(JsonNode answer, Supplier<String> where) {
+    private static Optional<Duration> expiresIn(JsonNode answer, String where) {
         JsonNode field = answer.path("expires_in");
         if (field.isMissingNode() || field.isNull()) {
             return Optional.empty();
         }
-        BigDecimal seconds = LoginAnswers.decimal(field).orElseThrow(() -> new LoginException(where.get()
+        BigDecimal seconds = LoginAnswers.decimal(field).orElseThrow(() -> new LoginException(where
                 + " answered an unreadable expires_in"));
         if (seconds.signum() <= 0) {
-            throw new LoginException(where.get() + " answered expires_in " + seconds.toPlainString()
+            throw new LoginException(where + " answered expires_in " + seconds.toPlainString()
                     + ", which is not a positive number of seconds");
         }
         return Optional.of(LoginAnswers.seconds(seconds));
     }
 
     /** Reads an instant given as ISO-8601 text, epoch seconds or epoch milliseconds, told apart by magnitude. */
-    private static Optional<Instant> instantField(JsonNode answer, String name, Supplier<String> where) {
+    private static Optional<Instant> instantField(JsonNode answer, String name, String where) {
         JsonNode field = answer.path(name);
         if (field.isMissingNode() || field.isNull()) {
             return Optional.empty();
@@ -209,8 +208,8 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         throw unreadableInstant(name, where);
     }
 
-    private static LoginException unreadableInstant(String name, Supplier<String> where) {
-        return new LoginException(where.get() + " answered an unreadable " + name
+    private static LoginException unreadableInstant(String name, String where) {
+        return new LoginException(where + " answered an unreadable " + name
                 + "; it must be ISO-8601 with an offset, epoch seconds or epoch milliseconds");
     }
 
@@ -218,7 +217,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
      * Reads the {@code exp} claim of a JWT without verifying it: it only decides when to log in again. A token
      * that is not a JWT, or a JWT without {@code exp}, gives nothing; an {@code exp} that is not a number fails.
      */
-    static Optional<Instant> jwtExpiry(String token, Supplier<String> where) {
+    static Optional<Instant> jwtExpiry(String token, String where) {
         String[] parts = token.split("\\.");
         if (parts.length != 3) {
             return Optional.empty();
@@ -234,12 +233,12 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         if (exp == null || exp.isMissingNode() || exp.isNull()) {
             return Optional.empty();
         }
-        BigDecimal seconds = LoginAnswers.decimal(exp).orElseThrow(() -> new LoginException(where.get()
+        BigDecimal seconds = LoginAnswers.decimal(exp).orElseThrow(() -> new LoginException(where
                 + " answered a JWT with an unreadable exp claim"));
         try {
             return Optional.of(Instant.ofEpochSecond(seconds.longValue()));
         } catch (DateTimeException e) {
-            throw new LoginException(where.get() + " answered a JWT with an unreadable exp claim");
+            throw new LoginException(where + " answered a JWT with an unreadable exp claim");
         }
     }
 
