@@ -77,11 +77,11 @@ public final class BridgeBeans implements CamelConfiguration {
         }
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
         // Read by Camel's redelivery policy in sync-redelivery.yaml, where -1 would mean redelivering for ever
-        REDELIVERY_NUMBERS.forEach(key -> settings.globalWholeNumber(key, 0, 0));
+        REDELIVERY_NUMBERS.forEach(key -> settings.requireWholeNumber(key, 0));
         List<String> systems = settings.systems();
         for (String system : systems) {
             settings.requireHttpUrls(system);
-            LOGIN_DURATIONS.forEach(key -> settings.duration(system, key, Duration.ZERO));
+            LOGIN_DURATIONS.forEach(key -> settings.positiveDuration(system, key, Duration.ofHours(1)));
         }
 
         AuthStats authStats = new AuthStats();

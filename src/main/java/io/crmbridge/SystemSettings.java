@@ -106,26 +106,31 @@ public final class SystemSettings {
                 .orElse(fallback);
     }
 
+    /** Returns a duration set for a system that must be longer than zero, such as a lifetime. */
+    public Duration positiveDuration(String system, String key, Duration fallback) {
+        Duration duration = duration(system, key, fallback);
+        if (duration.isZero()) {
+            throw new BridgeException("Setting bridge." + system + "." + key + " must be a positive duration, not "
+                    + duration);
+        }
+        return duration;
+    }
+
     /** Returns a bridge-wide duration setting. */
     public Duration globalDuration(String key, Duration fallback) {
         return global(key).map(value -> parseDuration("bridge." + key, value)).orElse(fallback);
     }
 
-    /** Returns a bridge-wide whole-number setting, failing naming it when it is no whole number of at least min. */
-    public long globalWholeNumber(String key, long fallback, long min) {
-        return global(key).map(value -> {
-            long number;
-            try {
-                number = Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                number = Long.MIN_VALUE;
-            }
-            if (number < min) {
+    /** Checks that a bridge-wide setting, if set, is a whole number from {@code min} that fits an int. */
+    public void requireWholeNumber(String key, int min) {
+        global(key).ifPresent(value -> {
+            boolean fits = value.matches("[+]?\\d{1,10}") && Long.parseLong(value) >= min
+                    && Long.parseLong(value) <= Integer.MAX_VALUE;
+            if (!fits) {
                 throw new BridgeException("Setting bridge." + key + " must be a whole number of at least " + min
                         + ", not '" + value + "'");
             }
-            return number;
-        }).orElse(fallback);
+        });
     }
 
     /** Returns an integer setting of a system. */

@@ -42,7 +42,7 @@ public final class CreatioFormsLogin implements LoginKind {
         String url = LoginAnswers.loginUrl(settings, system, LOGIN_PATH);
         String user = settings.required(system, "auth.login");
         String password = settings.required(system, "auth.password");
-        Duration lifetime = LoginAnswers.positiveDuration(settings, system, "auth.session-lifetime",
+        Duration lifetime = settings.positiveDuration(system, "auth.session-lifetime",
                 DEFAULT_SESSION_LIFETIME);
         String label = SystemSettings.label(system);
         String credentials = "bridge." + system + ".auth.login and bridge." + system + ".auth.password";

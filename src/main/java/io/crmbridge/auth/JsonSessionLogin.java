@@ -99,7 +99,7 @@ public final class JsonSessionLogin implements LoginKind {
                 throw new LoginException(where + " no session lifetime at " + pointer + "; check bridge."
                         + system + ".auth.lifetime-pointer or set bridge." + system + ".auth.session-lifetime");
             }
-            return LoginAnswers.positiveDuration(settings, system, "auth.session-lifetime", Duration.ZERO);
+            return settings.positiveDuration(system, "auth.session-lifetime", Duration.ZERO);
         }
         BigDecimal amount = LoginAnswers.decimal(field).orElseThrow(() -> new LoginException(where
                 + " an unreadable session lifetime at " + pointer));

@@ -1,7 +1,6 @@
 package io.crmbridge.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.crmbridge.BridgeException;
 import io.crmbridge.SystemSettings;
 import io.crmbridge.remote.HttpReply;
 
@@ -85,16 +84,6 @@ final class LoginAnswers {
     static String cookieHeader(Map<String, String> cookies) {
         return cookies.entrySet().stream().map(cookie -> cookie.getKey() + "=" + cookie.getValue())
                 .collect(Collectors.joining("; "));
-    }
-
-    /** Returns a configured lifetime, refusing one that is zero or negative. */
-    static Duration positiveDuration(SystemSettings settings, String system, String key, Duration fallback) {
-        Duration lifetime = settings.duration(system, key, fallback);
-        if (lifetime.isZero() || lifetime.isNegative()) {
-            throw new BridgeException("Setting bridge." + system + "." + key + " must be a positive duration, not "
-                    + lifetime);
-        }
-        return lifetime;
     }
 
     /** Shortens a server's message to one line fit for an error sentence. */

@@ -74,13 +74,13 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         Instant obtainedAt = clock.instant();
         JsonNode answer = Json.tryParse(reply.body()).filter(JsonNode::isObject).orElse(null);
         String error = answer == null ? "" : " (" + answer.path("error").asText("no error code") + ")";
+        String shownUrl = HttpCalls.redactedLoginUrl(tokenUrl);
         if (reply.status() == 400 || reply.status() == 401 || reply.status() == 403) {
-            throw new LoginException(label + " login refused for client '" + clientId + "' at "
-                    + HttpCalls.redactedLoginUrl(tokenUrl) + ": HTTP " + reply.status() + error + "; check bridge."
-                    + system + ".auth.client-id and bridge." + system + ".auth.client-secret"
-                    + (basic ? " (sent by HTTP Basic)" : ""));
+            throw new LoginException(label + " login refused for client '" + clientId + "' at " + shownUrl
+                    + ": HTTP " + reply.status() + error + "; check bridge." + system + ".auth.client-id and bridge."
+                    + system + ".auth.client-secret" + (basic ? " (sent by HTTP Basic)" : ""));
         }
-        String where = label + " login at " + HttpCalls.redactedLoginUrl(tokenUrl);
+        String where = label + " login at " + shownUrl;
         if (REDIRECTS.contains(reply.status())) {
             throw new LoginException(where + " answered HTTP " + reply.status() + ", a redirect"
                     + redirectTarget(reply) + ", which the bridge does not follow; set bridge." + system
@@ -142,7 +142,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
 
     private static Instant expiry(JsonNode answer, String accessToken, Instant obtainedAt, SystemSettings settings,
                                   String system, String where) {
-        Duration fallback = LoginAnswers.positiveDuration(settings, system, "auth.default-lifetime",
+        Duration fallback = settings.positiveDuration(system, "auth.default-lifetime",
                 DEFAULT_LIFETIME);
         Optional<Duration> expiresIn = expiresIn(answer, where);
         if (expiresIn.isPresent()) {

@@ -79,7 +79,7 @@ public final class TrytonSessionLogin implements LoginKind {
 
         String credential = user + ":" + result.get(0).asLong() + ":" + result.get(1).asText();
         String value = Base64.getEncoder().encodeToString(credential.getBytes(StandardCharsets.UTF_8));
-        Duration lifetime = settings.duration(system, "auth.session-lifetime", DEFAULT_SESSION_LIFETIME);
+        Duration lifetime = settings.positiveDuration(system, "auth.session-lifetime", DEFAULT_SESSION_LIFETIME);
         return new Token(system, NAME, "Session", value, obtainedAt.plus(lifetime), obtainedAt);
     }
 }

@@ -140,7 +140,8 @@ public final class InventoryErpToCrm {
 
     private ArrayNode locationIds() {
         String codes = settings.optional(ErpClient.SYSTEM, "stock-locations").orElse("STO");
-        List<String> wanted = Arrays.stream(codes.split(",")).map(String::trim).filter(c -> !c.isEmpty()).toList();
+        List<String> wanted = Arrays.stream(codes.split(",")).map(String::trim).filter(c -> !c.isEmpty()).distinct()
+                .toList();
         if (wanted.isEmpty()) {
             // No location would count every product's stock as 0 and write that to the CRM
             throw new BridgeException("Setting bridge.erp.stock-locations names no stock location code: '" + codes
