@@ -126,6 +126,7 @@ class StartupSettingsTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "bridge.sync.redeliveries          | -1",
+        "bridge.sync.redeliveries          | 99999999999",
         "bridge.sync.redelivery-delay      | abc",
         "bridge.sync.redelivery-max-delay  | -500"})
     void redeliverySettingThatIsNoWholeNumberFromZero_stopsTheStart_namingTheSetting(String setting, String value) {
@@ -134,6 +135,15 @@ class StartupSettingsTest {
 
         assertThat(error).as("start-up error").isNotNull().rootCause()
                 .hasMessage("Setting " + setting + " must be a whole number of at least 0, not '" + value + "'");
+    }
+
+    @Test
+    void zeroLifetime_stopsTheStart_namingTheSetting() {
+        // Read only at the first login, a lifetime of 0 failed every login with an error blaming the ERP
+        Throwable error = catchThrowable(() -> start("bridge.erp.auth.session-lifetime", "0"));
+
+        assertThat(error).as("start-up error").isNotNull().rootCause()
+                .hasMessage("Setting bridge.erp.auth.session-lifetime must be a positive duration, not PT0S");
     }
 
     @Test
