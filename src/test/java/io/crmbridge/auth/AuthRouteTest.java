@@ -7,14 +7,21 @@ import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -305,6 +312,79 @@ class AuthRouteTest extends BridgeTest {
                     .containsExactlyInAnyOrderEntriesOf(callers);
         }
         assertThat(systems.crm.tokensIssued()).as("CRM logins").isEqualTo(1);
+    }
+
+    @Test
+    void auth_leavesACallersStreamBodyUnread_andTheSameObject() throws Exception {
+        // A stream cannot be read twice: direct:auth must neither read nor convert it (no stream caching).
+        for (int call = 1; call <= 2; call++) {
+            InputStream body = new ByteArrayInputStream("caller's stream".getBytes(StandardCharsets.UTF_8));
+
+            Exchange result = bridge.template().request(BridgeNames.AUTH_ENDPOINT, exchange -> {
+                exchange.setVariable(BridgeNames.SYSTEM, "crm");
+                exchange.getMessage().setBody(body);
+            });
+
+            assertThat(result.getException()).as("auth error, call " + call).isNull();
+            assertThat(result.getMessage().getBody()).as("body, call " + call).isSameAs(body);
+            assertThat(body.available()).as("bytes left unread, call " + call).isEqualTo(15);
+        }
+    }
+
+    @Test
+    void callFailingToConnect_leavesNoCredential_andGivesBackTheCallersAddress() throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        String unreachable = "http://127.0.0.1:" + closedPort + "/0/odata/Product";
+
+        Exchange result = crmGet(unreachable, exchange -> exchange.getMessage().setHeader("CamelHttpPath", "/own"));
+
+        assertThat(result.getException()).as("call to a closed port").isNotNull();
+        assertThat(bridge.cachedToken("crm")).as("token obtained before the call").isNotBlank();
+        assertThat(result.getMessage().getHeaders()).as("headers after the failed call")
+                .containsExactlyInAnyOrderEntriesOf(Map.of("CamelHttpPath", "/own"));
+        assertThat(result.getVariables().keySet()).as("variables after the failed call")
+                .doesNotContain(BridgeNames.TOKEN);
+    }
+
+    @Test
+    void callersRoute_carriesNoCredentialOnAfterTheCall_whetherItSucceededOrFailed() throws Exception {
+        // The clean-up happens as the exchange leaves authorized-call, not when the caller's exchange completes.
+        bridge.context().addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:callers-route").routeId("callers-route")
+                        .doTry()
+                            .to(BridgeNames.CALL_ENDPOINT)
+                        .doCatch(Exception.class)
+                            .setVariable("failed", constant(true))
+                        .end()
+                        .process(exchange -> {
+                            String variables = String.join(",", new TreeSet<>(exchange.getVariables().keySet()));
+                            exchange.setVariable("seenHeaders",
+                                    String.join(",", new TreeSet<>(exchange.getMessage().getHeaders().keySet())));
+                            exchange.setVariable("seenVariables", variables);
+                        });
+            }
+        });
+        for (String entitySet : List.of("Product", "NoSuchEntitySet")) {
+            Exchange result = bridge.template().request("direct:callers-route", exchange -> {
+                exchange.setVariable(BridgeNames.SYSTEM, "crm");
+                exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
+                exchange.setVariable(BridgeNames.URL, systems.crm.odataUrl() + entitySet);
+                exchange.getMessage().setHeader("X-Order", "ORD-1");
+            });
+
+            assertThat(result.getVariable("failed")).as("call to " + entitySet + " failed")
+                    .isEqualTo(entitySet.equals("NoSuchEntitySet") ? true : null);
+            assertThat(result.getVariable("seenHeaders")).as("headers the caller's next step sees, " + entitySet)
+                    .isEqualTo("X-Order");
+            assertThat(result.getVariable("seenVariables", String.class).split(","))
+                    .as("variables the caller's next step sees, " + entitySet)
+                    .doesNotContain(BridgeNames.TOKEN);
+        }
     }
 
     @Test
