@@ -131,6 +131,8 @@ public final class BridgeBeans implements CamelConfiguration {
         bindStep(registry, "applyToken", tokens::apply);
         bindStep(registry, "recheckToken", tokens::recheck);
         bindStep(registry, "tidyTokenLookUp", tokens::tidy);
+        // authorized-call no longer names it; copies of that file made before still do
+        bindStep(registry, "stripToken", tokens::strip);
         bindStep(registry, "dropTokenIfSent", tokens::dropIfSent);
         bindStep(registry, "enterLoginGate", exchange -> logins.enter(systemOf(exchange)));
         bindStep(registry, "leaveLoginGate", exchange -> logins.leave(systemOf(exchange)));
