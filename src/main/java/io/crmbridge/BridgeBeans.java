@@ -92,6 +92,10 @@ public final class BridgeBeans implements CamelConfiguration {
         Executor renewalExecutor = existing(registry, BridgeNames.RENEWAL_EXECUTOR, Executor.class,
                 () -> context.getExecutorServiceManager().newSingleThreadExecutor(this, "bridge-token-renewal"));
         Renewals renewals = new Renewals(context.createProducerTemplate(), renewalExecutor, logins);
+        // The login settings of each system given a base URL, read now: otherwise only its first login reads them.
+        // A system without one is not called in this deployment, or fails naming the missing base URL when it is.
+        systems.stream().filter(system -> settings.optional(system, "base-url").isPresent())
+                .forEach(logins::checkSettings);
         registry.bind("authStats", authStats);
         registry.bind("logins", logins);
         Tokens tokens = new Tokens(settings, clock, tokenCache, authStats, logins, renewals);

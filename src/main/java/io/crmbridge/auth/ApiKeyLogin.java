@@ -27,14 +27,25 @@ public final class ApiKeyLogin implements LoginKind {
     }
 
     @Override
+    public void checkSettings(String system, SystemSettings settings) {
+        header(settings, system);
+        settings.required(system, "auth.api-key");
+    }
+
+    @Override
     public Token login(String system, SystemSettings settings, LoginTransport transport, Clock clock) {
+        String header = header(settings, system);
+        String key = settings.required(system, "auth.api-key");
+        Instant now = clock.instant();
+        return Token.ofHeaders(system, NAME, key, Map.of(header, key), Token.NEVER, now);
+    }
+
+    private static String header(SystemSettings settings, String system) {
         String header = settings.optional(system, "auth.header").orElse(DEFAULT_HEADER);
         if (!HEADER_NAME.matcher(header).matches()) {
             throw new BridgeException("Setting bridge." + system + ".auth.header must be an HTTP header name, not '"
                     + header + "'");
         }
-        String key = settings.required(system, "auth.api-key");
-        Instant now = clock.instant();
-        return Token.ofHeaders(system, NAME, key, Map.of(header, key), Token.NEVER, now);
+        return header;
     }
 }

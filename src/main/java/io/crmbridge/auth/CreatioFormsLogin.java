@@ -38,6 +38,13 @@ public final class CreatioFormsLogin implements LoginKind {
     }
 
     @Override
+    public void checkSettings(String system, SystemSettings settings) {
+        LoginAnswers.loginUrl(settings, system, LOGIN_PATH);
+        settings.required(system, "auth.login");
+        settings.required(system, "auth.password");
+    }
+
+    @Override
     public Token login(String system, SystemSettings settings, LoginTransport transport, Clock clock) {
         String url = LoginAnswers.loginUrl(settings, system, LOGIN_PATH);
         String user = settings.required(system, "auth.login");

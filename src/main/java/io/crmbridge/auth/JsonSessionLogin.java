@@ -48,11 +48,21 @@ public final class JsonSessionLogin implements LoginKind {
     }
 
     @Override
+    public void checkSettings(String system, SystemSettings settings) {
+        LoginAnswers.loginUrl(settings, system, LOGIN_PATH);
+        sendAs(settings, system);
+        pointer(settings, system, "auth.session-pointer", SESSION_POINTER);
+        pointer(settings, system, "auth.lifetime-pointer", LIFETIME_POINTER);
+        unit(settings, system);
+        bodyFields(settings, system).values().forEach(key -> settings.required(system, "auth." + key));
+    }
+
+    @Override
     public Token login(String system, SystemSettings settings, LoginTransport transport, Clock clock) {
         String url = LoginAnswers.loginUrl(settings, system, LOGIN_PATH);
         String prefix = "bridge." + system + ".";
         String label = SystemSettings.label(system);
-        String sendAs = settings.optional(system, "auth.send-as").orElse(SEND_AS);
+        SendAs sendAs = sendAs(settings, system);
         JsonPointer sessionPointer = pointer(settings, system, "auth.session-pointer", SESSION_POINTER);
         JsonPointer lifetimePointer = pointer(settings, system, "auth.lifetime-pointer", LIFETIME_POINTER);
         ChronoUnit unit = unit(settings, system);
@@ -88,7 +98,7 @@ public final class JsonSessionLogin implements LoginKind {
         }
         Duration lifetime = lifetime(body.at(lifetimePointer), unit, settings, system,
                 label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered", lifetimePointer);
-        return Token.ofHeaders(system, NAME, sessionId, headers(sendAs, sessionId, reply, system),
+        return Token.ofHeaders(system, NAME, sessionId, headers(sendAs, sessionId, reply),
                 obtainedAt.plus(lifetime), obtainedAt);
     }
 
@@ -117,20 +127,29 @@ public final class JsonSessionLogin implements LoginKind {
         return Duration.ofMillis(millis);
     }
 
-    private static Map<String, String> headers(String sendAs, String sessionId, HttpReply reply, String system) {
-        int colon = sendAs.indexOf(':');
-        String how = colon < 0 ? "" : sendAs.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String name = colon < 0 ? "" : sendAs.substring(colon + 1).trim();
-        if (name.isEmpty() || !(how.equals("cookie") || how.equals("header"))) {
-            throw new BridgeException("Setting bridge." + system + ".auth.send-as must read cookie:<name> or "
-                    + "header:<name>, not '" + sendAs + "'");
-        }
-        if (how.equals("header")) {
-            return Map.of(name, sessionId);
+    private static Map<String, String> headers(SendAs sendAs, String sessionId, HttpReply reply) {
+        if (sendAs.header()) {
+            return Map.of(sendAs.name(), sessionId);
         }
         Map<String, String> cookies = new LinkedHashMap<>(LoginAnswers.cookies(reply));
-        cookies.put(name, sessionId);
+        cookies.put(sendAs.name(), sessionId);
         return Map.of("Cookie", LoginAnswers.cookieHeader(cookies));
+    }
+
+    /** How the session id travels: as a header, or as a cookie, of the given name. */
+    private record SendAs(boolean header, String name) {
+    }
+
+    private static SendAs sendAs(SystemSettings settings, String system) {
+        String text = settings.optional(system, "auth.send-as").orElse(SEND_AS);
+        int colon = text.indexOf(':');
+        String how = colon < 0 ? "" : text.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+        String name = colon < 0 ? "" : text.substring(colon + 1).trim();
+        if (name.isEmpty() || !(how.equals("cookie") || how.equals("header"))) {
+            throw new BridgeException("Setting bridge." + system + ".auth.send-as must read cookie:<name> or "
+                    + "header:<name>, not '" + text + "'");
+        }
+        return new SendAs(how.equals("header"), name);
     }
 
     private static Map<String, String> bodyFields(SystemSettings settings, String system) {

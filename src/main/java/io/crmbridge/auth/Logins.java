@@ -79,17 +79,18 @@ public final class Logins {
         gate(system).release();
     }
 
+    /**
+     * Reads the system's login kind and the settings that kind needs, calling nobody.
+     *
+     * @throws BridgeException naming the first setting that is missing or unreadable
+     */
+    public void checkSettings(String system) {
+        kind(system).checkSettings(system, settings);
+    }
+
     /** Logs in to the system and returns the token JSON to cache. */
     public String login(@Variable(BridgeNames.SYSTEM) String system) {
-        String kindName = settings.optional(system, "auth.kind").orElseThrow(() -> new BridgeException(
-                "Missing setting bridge." + system + ".auth.kind: name how to log in to system '" + system + "' ("
-                        + String.join(", ", kinds.keySet()) + ")"));
-        LoginKind kind = kinds.get(kindName);
-        if (kind == null) {
-            throw new BridgeException("Unknown login kind '" + kindName + "' in bridge." + system + ".auth.kind; "
-                    + "known kinds: " + String.join(", ", kinds.keySet()));
-        }
-
+        LoginKind kind = kind(system);
         failIfWaiting(system);
         Token token;
         try {
@@ -104,8 +105,20 @@ public final class Logins {
         backoff(system).succeeded();
         stats.loginSucceeded(system, token.expiresAt());
         LOG.info("{} login #{} ({}) obtained token {} valid until {}", SystemSettings.label(system),
-                stats.logins(system), kindName, token.fingerprint(), token.expiresAt());
+                stats.logins(system), kind.name(), token.fingerprint(), token.expiresAt());
         return token.toJson();
+    }
+
+    private LoginKind kind(String system) {
+        String kindName = settings.optional(system, "auth.kind").orElseThrow(() -> new BridgeException(
+                "Missing setting bridge." + system + ".auth.kind: name how to log in to system '" + system + "' ("
+                        + String.join(", ", kinds.keySet()) + ")"));
+        LoginKind kind = kinds.get(kindName);
+        if (kind == null) {
+            throw new BridgeException("Unknown login kind '" + kindName + "' in bridge." + system + ".auth.kind; "
+                    + "known kinds: " + String.join(", ", kinds.keySet()));
+        }
+        return kind;
     }
 
     /** Refuses a token that is expired on arrival, or whose expiry lies further out than any real one would. */

@@ -52,6 +52,14 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
     }
 
     @Override
+    public void checkSettings(String system, SystemSettings settings) {
+        settings.required(system, "auth.token-url");
+        settings.required(system, "auth.client-id");
+        settings.required(system, "auth.client-secret");
+        basicClientAuth(settings, system);
+    }
+
+    @Override
     public Token login(String system, SystemSettings settings, LoginTransport transport, Clock clock) {
         String tokenUrl = settings.required(system, "auth.token-url");
         String clientId = settings.required(system, "auth.client-id");

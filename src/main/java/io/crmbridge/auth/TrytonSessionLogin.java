@@ -34,6 +34,13 @@ public final class TrytonSessionLogin implements LoginKind {
     }
 
     @Override
+    public void checkSettings(String system, SystemSettings settings) {
+        TrytonUrls.rpcUrl(settings, system);
+        settings.required(system, "auth.login");
+        settings.required(system, "auth.password");
+    }
+
+    @Override
     public Token login(String system, SystemSettings settings, LoginTransport transport, Clock clock) {
         String url = TrytonUrls.rpcUrl(settings, system);
         String user = settings.required(system, "auth.login");

@@ -14,6 +14,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** A static API key in a header: no login request, no expiry, and a new system added by settings alone. */
 class ApiKeyLoginTest {
@@ -77,11 +78,11 @@ class ApiKeyLoginTest {
     }
 
     @Test
-    void missingKey_failsNamingTheSetting_andCachesNothing() {
-        bench.startBridge(folder, Map.of("bridge.dms.base-url", bench.baseUrl(), "bridge.dms.auth.kind", "api-key"));
+    void missingKey_stopsTheStart_namingTheSetting() {
+        Throwable error = catchThrowable(() -> bench.startBridge(folder,
+                Map.of("bridge.dms.base-url", bench.baseUrl(), "bridge.dms.auth.kind", "api-key")));
 
-        assertThat(bench.authorise("dms").getException())
+        assertThat(error).as("start-up error").isNotNull().rootCause()
                 .hasMessage("Missing setting bridge.dms.auth.api-key for system 'dms'");
-        assertThat(bench.cachedJson("dms")).as("cached token").isNull();
     }
 }

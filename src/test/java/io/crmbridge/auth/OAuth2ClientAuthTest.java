@@ -19,6 +19,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** How the bridge authenticates itself to an OAuth 2.0 token endpoint, and what it asks for. */
 class OAuth2ClientAuthTest {
@@ -77,10 +78,10 @@ class OAuth2ClientAuthTest {
     }
 
     @Test
-    void unknownClientAuth_failsNamingTheSetting() {
-        start(Map.of("bridge.crm.auth.client-auth", "header"));
+    void unknownClientAuth_stopsTheStart_namingTheSetting() {
+        Throwable error = catchThrowable(() -> start(Map.of("bridge.crm.auth.client-auth", "header")));
 
-        assertThat(bench.authorise("crm").getException())
+        assertThat(error).as("start-up error").isNotNull().rootCause()
                 .hasMessage("Setting bridge.crm.auth.client-auth must be body or basic, not 'header'");
         assertThat(bench.requestsTo(TOKEN_PATH)).as("token requests").isEmpty();
     }
