@@ -13,7 +13,6 @@ import io.crmbridge.auth.Renewals;
 import io.crmbridge.auth.Tokens;
 import io.crmbridge.auth.TrytonSessionLogin;
 import io.crmbridge.observe.Observability;
-import io.crmbridge.remote.OnLeavingRoute;
 import io.crmbridge.remote.RemoteCalls;
 import io.crmbridge.remote.Replies;
 import io.crmbridge.sync.CrmClient;
@@ -135,7 +134,6 @@ public final class BridgeBeans implements CamelConfiguration {
         bindStep(registry, "applyToken", tokens::apply);
         bindStep(registry, "recheckToken", tokens::recheck);
         bindStep(registry, "tidyTokenLookUp", tokens::tidy);
-        // authorized-call no longer names it; copies of that file made before still do
         bindStep(registry, "stripToken", tokens::strip);
         bindStep(registry, "dropTokenIfSent", tokens::dropIfSent);
         bindStep(registry, "enterLoginGate", exchange -> logins.enter(systemOf(exchange)));
@@ -144,7 +142,6 @@ public final class BridgeBeans implements CamelConfiguration {
         bindStep(registry, "readReply", replies::read);
         bindStep(registry, "checkReply", replies::check);
         bindStep(registry, "giveBackAddress", replies::giveBackAddress);
-        bindStep(registry, "cleanUpOnLeaving", new OnLeavingRoute(tokens::strip, replies::giveBackAddress));
     }
 
     private static String systemOf(Exchange exchange) {

@@ -7,12 +7,10 @@ import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Objects;
 
@@ -22,16 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CustomRoutesTest extends BridgeTest {
 
     @Test
-    void copyOfAuthorizedCallMadeBeforeItsCleanUpStep_stillCallsAndLeavesNoCredential() throws Exception {
+    void editedCopyOfTheRoutesFolder_runsInPlaceOfTheShippedRoutes() throws Exception {
         Path routes = copyOfTheRoutes();
-        try (InputStream earlier = Objects.requireNonNull(
-                getClass().getResourceAsStream("/earlier-routes/authorized-call.yaml"))) {
-            Files.copy(earlier, routes.resolve("authorized-call.yaml"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        // An edit a user might make: a step of its own before the HTTP call
+        Path authorizedCall = routes.resolve("authorized-call.yaml");
+        String shipped = Files.readString(authorizedCall);
+        String step = "              - process:\n                  ref: prepareRequest\n";
+        assertThat(shipped).as("the shipped authorized-call.yaml").contains(step);
+        Files.writeString(authorizedCall, shipped.replace(step, step
+                + "              - setVariable:\n                  name: customisedBy\n"
+                + "                  constant: my-routes\n"));
         systems = Simulators.start(folder);
         startBridgeWith(Map.of("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml"));
-        assertThat(bridge.context().getRoute("authorized-call").getSourceLocation())
-                .as("where authorized-call came from").startsWith("file:" + routes);
 
         for (String entitySet : new String[] {"Product", "NoSuchEntitySet"}) {
             Exchange result = bridge.template().request(BridgeNames.CALL_ENDPOINT, exchange -> {
@@ -40,6 +40,8 @@ class CustomRoutesTest extends BridgeTest {
                 exchange.setVariable(BridgeNames.URL, systems.crm.odataUrl() + entitySet);
             });
 
+            assertThat(result.getVariable("customisedBy")).as("the edited step ran, " + entitySet)
+                    .isEqualTo("my-routes");
             if (entitySet.equals("Product")) {
                 assertThat(result.getException()).as("call to Product").isNull();
                 assertThat(result.getVariable(BridgeNames.RESPONSE, HttpReply.class).status()).isEqualTo(200);

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * The bridge's authorised call without the token cache: {@code authorized-call} as the bridge ships it, loaded from
  * its own {@code routes/authorized-call.yaml}, with each {@code direct:auth} replaced by a {@code direct:} hop to a
  * route that puts a credential held in memory on the exchange, with stream caching off as in {@code direct:auth}.
- * What the route's shape costs (the hop, the 401 choice, the clean-up as the exchange leaves the route) is then
- * measured apart from what reading the cache and checking the token's expiry add to it.
+ * What the route's shape costs (the hop, doTry and doFinally, the 401 choice, the clean-up) is then measured apart
+ * from what reading the cache and checking the token's expiry add to it.
  */
 final class CredentialHopCall {
 

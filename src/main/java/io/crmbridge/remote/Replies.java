@@ -55,13 +55,20 @@ public final class Replies {
                 String.class)));
     }
 
-    /** Removes the address headers {@link #prepare} set and puts back the caller's own, if it had any. */
+    /**
+     * Removes the address headers {@link #prepare} set and puts back the caller's own, if it had any. A raw reply
+     * that {@link #read} never took, as when the call ended between the two, goes too: its headers hold the
+     * credential that was sent.
+     */
     public void giveBackAddress(Exchange exchange) {
         Message message = exchange.getMessage();
         message.removeHeader(Exchange.HTTP_URI);
         message.removeHeader(Exchange.HTTP_METHOD);
         if (exchange.removeVariable(CALLERS_ADDRESS_HEADERS) instanceof Map<?, ?> callers) {
             callers.forEach((name, value) -> message.setHeader((String) name, value));
+        }
+        if (exchange.getVariable(RAW_HEADER + Exchange.HTTP_RESPONSE_CODE) != null) {
+            dropRawReply(exchange);
         }
     }
 
@@ -76,6 +83,10 @@ public final class Replies {
                 HttpCalls.bodyText(body, contentType)));
         exchange.setVariable(BridgeNames.UNAUTHORIZED, status != null && status == 401);
         // variableReceive copied every header, the credential sent among them: keep none of them around.
+        dropRawReply(exchange);
+    }
+
+    private static void dropRawReply(Exchange exchange) {
         exchange.getVariables().keySet().removeIf(name -> name.startsWith(RAW_HEADER));
         exchange.removeVariable(BridgeNames.RAW_RESPONSE);
     }

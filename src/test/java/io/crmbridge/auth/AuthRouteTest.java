@@ -7,6 +7,7 @@ import io.crmbridge.testsupport.BridgeRuntime;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Simulators;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -385,6 +386,41 @@ class AuthRouteTest extends BridgeTest {
                     .as("variables the caller's next step sees, " + entitySet)
                     .doesNotContain(BridgeNames.TOKEN);
         }
+    }
+
+    @Test
+    void callersParallelSplitSharingItsUnitOfWork_leavesNoCredentialOnAnyPart() throws Exception {
+        // The parts run at once on one unit of work: each part's clean-up must be its own.
+        bridge.context().addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:callers-split").routeId("callers-split")
+                        .split(body(), AggregationStrategies.flexible().accumulateInCollection(ArrayList.class))
+                            .parallelProcessing().shareUnitOfWork()
+                            .setVariable(BridgeNames.URL, simple(systems.crm.odataUrl() + "${body}"))
+                            .to(BridgeNames.CALL_ENDPOINT)
+                            .process(exchange -> {
+                                Object credential = exchange.getMessage().getHeader("Authorization");
+                                exchange.getMessage().setBody(credential != null
+                                        || exchange.getVariable(BridgeNames.TOKEN) != null ? "left" : "clean");
+                            })
+                        .end();
+            }
+        });
+        List<String> parts = new ArrayList<>();
+        for (int part = 0; part < 40; part++) {
+            parts.add("Product");
+        }
+
+        Exchange result = bridge.template().request("direct:callers-split", exchange -> {
+            exchange.setVariable(BridgeNames.SYSTEM, "crm");
+            exchange.setVariable(BridgeNames.HTTP_METHOD, "GET");
+            exchange.getMessage().setBody(parts);
+        });
+
+        assertThat(result.getException()).as("split error").isNull();
+        assertThat(result.getMessage().getBody(List.class)).as("each part after its call").hasSize(40)
+                .containsOnly("clean");
     }
 
     @Test
