@@ -171,10 +171,13 @@ class StartupSettingsTest {
         "bridge.dms.auth.body-fields     | CompanyDB  | Setting bridge.dms.auth.body-fields must list <JSON field>="
                 + "<setting> pairs",
         "bridge.dms.auth.session-pointer | SessionId  | Setting bridge.dms.auth.session-pointer must be a JSON "
-                + "pointer such as /SessionId, not 'SessionId'"})
-    void loginSettingMissingOrUnreadable_stopsTheStart_namingTheSetting(String setting, String value,
-                                                                         String message) {
-        // Read only by the first login, such a setting used to fail every pass instead
+                + "pointer such as /SessionId, not 'SessionId'",
+        "bridge.orders.start-from        | 2026-01-01 | Setting bridge.orders.start-from must be an ISO-8601 time "
+                + "with offset such as 2026-01-01T00:00:00Z, not '2026-01-01'",
+        "bridge.erp.stock-locations      | ','        | Setting bridge.erp.stock-locations names no stock location "
+                + "code: ','"})
+    void settingMissingOrUnreadable_stopsTheStart_namingTheSetting(String setting, String value, String message) {
+        // Read only by the first login or in each pass, such a setting used to fail every pass instead
         Throwable error = catchThrowable(() -> start(setting, value));
 
         assertThat(error).as("start-up error").isNotNull().rootCause().isInstanceOf(BridgeException.class)

@@ -34,16 +34,21 @@ public final class InventoryErpToCrm {
     private static final String READ = "bridgeProductsRead";
     private static final String SIDES = "bridgeProductSides";
 
-    private final SystemSettings settings;
+    /** The codes of the ERP stock locations whose quantities count, read at start (bridge.erp.stock-locations). */
+    private final List<String> stockLocations;
     private final CrmClient crm;
     private final ErpClient erp;
     private final OneSidedStore oneSided;
     private final PassStats stats;
 
-    /** Creates the stock flow over the given clients, with the one-sided products reported so far in a store. */
+    /**
+     * Creates the stock flow over the given clients, with the one-sided products reported so far in a store.
+     *
+     * @throws BridgeException when bridge.erp.stock-locations names no location code
+     */
     public InventoryErpToCrm(SystemSettings settings, CrmClient crm, ErpClient erp, OneSidedStore oneSided,
                              PassStats stats) {
-        this.settings = settings;
+        this.stockLocations = stockLocations(settings);
         this.crm = crm;
         this.erp = erp;
         this.oneSided = oneSided;
@@ -138,7 +143,7 @@ public final class InventoryErpToCrm {
         }
     }
 
-    private ArrayNode locationIds() {
+    private static List<String> stockLocations(SystemSettings settings) {
         String codes = settings.optional(ErpClient.SYSTEM, "stock-locations").orElse("STO");
         List<String> wanted = Arrays.stream(codes.split(",")).map(String::trim).filter(c -> !c.isEmpty()).distinct()
                 .toList();
@@ -147,11 +152,15 @@ public final class InventoryErpToCrm {
             throw new BridgeException("Setting bridge.erp.stock-locations names no stock location code: '" + codes
                     + "'");
         }
+        return wanted;
+    }
+
+    private ArrayNode locationIds() {
         List<JsonNode> found = erp.searchRead("stock.location",
-                ErpClient.domain(ErpClient.clause("code", "in", wanted)), List.of("code"), null,
-                "looking up stock locations " + codes);
-        if (found.size() != wanted.size()) {
-            throw new RecordException("ERP has no stock location for some of the codes " + wanted
+                ErpClient.domain(ErpClient.clause("code", "in", stockLocations)), List.of("code"), null,
+                "looking up stock locations " + String.join(",", stockLocations));
+        if (found.size() != stockLocations.size()) {
+            throw new RecordException("ERP has no stock location for some of the codes " + stockLocations
                     + " in bridge.erp.stock-locations");
         }
         ArrayNode ids = Json.MAPPER.createArrayNode();

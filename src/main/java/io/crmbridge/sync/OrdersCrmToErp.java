@@ -49,7 +49,8 @@ public final class OrdersCrmToErp {
     private static final int ORDERS_PER_LINE_QUERY = 25;
     private static final int LINES_PER_QUERY = 1000;
 
-    private final SystemSettings settings;
+    /** Where the first pass starts without a saved watermark (bridge.orders.start-from), read at start. */
+    private final Instant startFrom;
     private final CrmClient crm;
     private final ErpClient erp;
     private final WatermarkStore store;
@@ -58,10 +59,14 @@ public final class OrdersCrmToErp {
     private final Map<String, Party> parties = new ConcurrentHashMap<>();
     private final Map<String, Product> products = new ConcurrentHashMap<>();
 
-    /** Creates the orders flow over the given clients, watermark store and dead letters. */
+    /**
+     * Creates the orders flow over the given clients, watermark store and dead letters.
+     *
+     * @throws BridgeException when bridge.orders.start-from is no ISO-8601 time with offset
+     */
     public OrdersCrmToErp(SystemSettings settings, CrmClient crm, ErpClient erp, WatermarkStore store,
                           DeadLetters deadLetters, PassStats stats) {
-        this.settings = settings;
+        this.startFrom = settings.global("orders.start-from").map(OrdersCrmToErp::startFrom).orElse(Instant.EPOCH);
         this.crm = crm;
         this.erp = erp;
         this.store = store;
@@ -76,8 +81,7 @@ public final class OrdersCrmToErp {
         parties.clear();
         products.clear();
         erp.resetContext();
-        Instant start = settings.global("orders.start-from").map(OrdersCrmToErp::startFrom).orElse(Instant.EPOCH);
-        exchange.setVariable(CURSOR, store.load(new Watermark(start, "")));
+        exchange.setVariable(CURSOR, store.load(new Watermark(startFrom, "")));
         exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
     }
 
