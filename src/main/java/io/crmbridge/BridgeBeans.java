@@ -92,7 +92,7 @@ public final class BridgeBeans implements CamelConfiguration {
                 () -> context.getExecutorServiceManager().newSingleThreadExecutor(this, "bridge-token-renewal"));
         Renewals renewals = new Renewals(context.createProducerTemplate(), renewalExecutor, logins);
         // The login settings of each system given a base URL, read now: otherwise only its first login reads them.
-        // A system without one is not called in this deployment, or fails naming the missing base URL when it is.
+        // A system without one is taken as unused here (crm and erp always have a login kind, by default).
         systems.stream().filter(system -> settings.optional(system, "base-url").isPresent())
                 .forEach(logins::checkSettings);
         registry.bind("authStats", authStats);

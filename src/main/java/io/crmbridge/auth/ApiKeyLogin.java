@@ -43,8 +43,8 @@ public final class ApiKeyLogin implements LoginKind {
     private static String header(SystemSettings settings, String system) {
         String header = settings.optional(system, "auth.header").orElse(DEFAULT_HEADER);
         if (!HEADER_NAME.matcher(header).matches()) {
-            throw new BridgeException("Setting bridge." + system + ".auth.header must be an HTTP header name, not '"
-                    + header + "'");
+            throw new BridgeException("Setting bridge." + system + ".auth.header must be an HTTP header name"
+                    + LoginAnswers.NOT_SHOWN);
         }
         return header;
     }

@@ -147,7 +147,7 @@ public final class JsonSessionLogin implements LoginKind {
         String name = colon < 0 ? "" : text.substring(colon + 1).trim();
         if (name.isEmpty() || !(how.equals("cookie") || how.equals("header"))) {
             throw new BridgeException("Setting bridge." + system + ".auth.send-as must read cookie:<name> or "
-                    + "header:<name>, not '" + text + "'");
+                    + "header:<name>" + LoginAnswers.NOT_SHOWN);
         }
         return new SendAs(how.equals("header"), name);
     }
@@ -159,7 +159,7 @@ public final class JsonSessionLogin implements LoginKind {
             String[] parts = pair.split("=", 2);
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new BridgeException("Setting bridge." + system + ".auth.body-fields must list "
-                        + "<JSON field>=<setting> pairs such as " + BODY_FIELDS + ", not '" + setting + "'");
+                        + "<JSON field>=<setting> pairs such as " + BODY_FIELDS + LoginAnswers.NOT_SHOWN);
             }
             fields.put(parts[0].trim(), parts[1].trim());
         }
@@ -172,7 +172,7 @@ public final class JsonSessionLogin implements LoginKind {
             return JsonPointer.compile(text);
         } catch (IllegalArgumentException e) {
             throw new BridgeException("Setting bridge." + system + "." + key + " must be a JSON pointer such as "
-                    + fallback + ", not '" + text + "'");
+                    + fallback + LoginAnswers.NOT_SHOWN);
         }
     }
 
@@ -181,7 +181,7 @@ public final class JsonSessionLogin implements LoginKind {
         ChronoUnit unit = UNITS.get(text.toLowerCase(Locale.ROOT));
         if (unit == null) {
             throw new BridgeException("Setting bridge." + system + ".auth.lifetime-unit must be one of "
-                    + "milliseconds, seconds, minutes, hours, not '" + text + "'");
+                    + "milliseconds, seconds, minutes, hours" + LoginAnswers.NOT_SHOWN);
         }
         return unit;
     }

@@ -17,6 +17,12 @@ import java.util.stream.Collectors;
  */
 final class LoginAnswers {
 
+    /**
+     * Ends the error about an unreadable login setting: a secret pasted into the wrong setting would otherwise show
+     * in the error.
+     */
+    static final String NOT_SHOWN = "; its value is not shown, as it may hold credentials";
+
     private static final int MAX_MESSAGE = 200;
 
     private LoginAnswers() {

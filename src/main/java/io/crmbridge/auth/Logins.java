@@ -11,15 +11,15 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.random.RandomGenerator;
-import java.util.stream.Collectors;
 
 /**
  * Logs in to a system with the login kind its settings name, one login per system at a time, and counts logins.
@@ -59,7 +59,8 @@ public final class Logins {
         this.clock = clock;
         this.stats = stats;
         this.random = random;
-        this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(LoginKind::name, Function.identity()));
+        this.kinds = new LinkedHashMap<>();
+        kinds.forEach(kind -> this.kinds.put(kind.name(), kind));
         // Read here, at start, so a mistyped one fails naming the setting before any login
         this.loginWait = settings.globalDuration("auth.login-wait", DEFAULT_LOGIN_WAIT);
         this.retryInitialDelay = settings.globalDuration("auth.retry-initial-delay", DEFAULT_RETRY_INITIAL_DELAY);
@@ -113,10 +114,10 @@ public final class Logins {
         String kindName = settings.optional(system, "auth.kind").orElseThrow(() -> new BridgeException(
                 "Missing setting bridge." + system + ".auth.kind: name how to log in to system '" + system + "' ("
                         + String.join(", ", kinds.keySet()) + ")"));
-        LoginKind kind = kinds.get(kindName);
+        LoginKind kind = kinds.get(kindName.toLowerCase(Locale.ROOT));
         if (kind == null) {
-            throw new BridgeException("Unknown login kind '" + kindName + "' in bridge." + system + ".auth.kind; "
-                    + "known kinds: " + String.join(", ", kinds.keySet()));
+            throw new BridgeException("Unknown login kind in bridge." + system + ".auth.kind; known kinds: "
+                    + String.join(", ", kinds.keySet()) + LoginAnswers.NOT_SHOWN);
         }
         return kind;
     }

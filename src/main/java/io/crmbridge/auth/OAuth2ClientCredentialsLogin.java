@@ -256,7 +256,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
             case "body" -> false;
             case "basic" -> true;
             default -> throw new BridgeException("Setting bridge." + system + ".auth.client-auth must be body or "
-                    + "basic, not '" + clientAuth + "'");
+                    + "basic" + LoginAnswers.NOT_SHOWN);
         };
     }
 

@@ -66,7 +66,8 @@ public final class OrdersCrmToErp {
      */
     public OrdersCrmToErp(SystemSettings settings, CrmClient crm, ErpClient erp, WatermarkStore store,
                           DeadLetters deadLetters, PassStats stats) {
-        this.startFrom = settings.global("orders.start-from").map(OrdersCrmToErp::startFrom).orElse(Instant.EPOCH);
+        this.startFrom = settings.global("orders.start-from").map(OrdersCrmToErp::readStartFrom)
+                .orElse(Instant.EPOCH);
         this.crm = crm;
         this.erp = erp;
         this.store = store;
@@ -490,7 +491,7 @@ public final class OrdersCrmToErp {
         }
     }
 
-    private static Instant startFrom(String value) {
+    private static Instant readStartFrom(String value) {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
