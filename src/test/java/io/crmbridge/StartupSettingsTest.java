@@ -166,6 +166,7 @@ class StartupSettingsTest {
                 + NOT_SHOWN,
         "bridge.erp.database             | ' '        | Missing setting bridge.erp.database for system 'erp'",
         "bridge.erp.auth.password        | ' '        | Missing setting bridge.erp.auth.password for system 'erp'",
+        "bridge.erp.auth.login           | ' '        | Missing setting bridge.erp.auth.login for system 'erp'",
         "bridge.dms.auth.password        | ' '        | Missing setting bridge.dms.auth.password for system 'dms'",
         "bridge.dms.auth.lifetime-unit   | fortnights | Setting bridge.dms.auth.lifetime-unit must be one of "
                 + "milliseconds, seconds, minutes, hours" + NOT_SHOWN,
@@ -194,12 +195,37 @@ class StartupSettingsTest {
         "bridge.dms.auth.send-as         | cookie pasted-secret-3",
         "bridge.dms.auth.lifetime-unit   | pasted-secret-4",
         "bridge.dms.auth.session-pointer | pasted-secret-5",
-        "bridge.dms.auth.body-fields     | pasted-secret-6"})
+        "bridge.dms.auth.body-fields     | pasted-secret-6",
+        "bridge.dms.auth.lifetime-pointer | pasted-secret-7"})
     void loginSettingHoldingAPastedSecret_isNamed_butItsValueIsNotShown(String setting, String value) {
         Throwable error = catchThrowable(() -> start(setting, value));
 
         assertThat(error).as("start-up error").isNotNull().rootCause().hasMessageContaining(setting)
                 .hasMessageEndingWith(NOT_SHOWN);
+        assertThat(stackTraceOf(error)).doesNotContain("pasted-secret");
+    }
+
+    @Test
+    void creatioFormsSystemWithoutItsPassword_stopsTheStart_namingTheSetting() {
+        Throwable error = catchThrowable(() -> bridge = BridgeRuntime.start(settings()
+                .with("bridge.portal.auth.kind", "creatio-forms")
+                .with("bridge.portal.base-url", "http://127.0.0.1:9/portal")
+                .with("bridge.portal.auth.login", "Supervisor").toMap(), Map.of()));
+
+        assertThat(error).as("start-up error").isNotNull().rootCause()
+                .hasMessage("Missing setting bridge.portal.auth.password for system 'portal'");
+    }
+
+    @Test
+    void apiKeyHeaderHoldingAPastedSecret_isNamed_butItsValueIsNotShown() {
+        Throwable error = catchThrowable(() -> bridge = BridgeRuntime.start(settings()
+                .with("bridge.archive.auth.kind", "api-key")
+                .with("bridge.archive.base-url", "http://127.0.0.1:9/archive")
+                .with("bridge.archive.auth.api-key", "k")
+                .with("bridge.archive.auth.header", "X-Key: pasted-secret-8").toMap(), Map.of()));
+
+        assertThat(error).as("start-up error").isNotNull().rootCause()
+                .hasMessage("Setting bridge.archive.auth.header must be an HTTP header name" + NOT_SHOWN);
         assertThat(stackTraceOf(error)).doesNotContain("pasted-secret");
     }
 
