@@ -52,6 +52,8 @@ public final class CreatioFormsLogin implements LoginKind {
         Duration lifetime = settings.positiveDuration(system, "auth.session-lifetime",
                 DEFAULT_SESSION_LIFETIME);
         String label = SystemSettings.label(system);
+        // as errors show it: without user-info or query
+        String shownUrl = HttpCalls.redactedLoginUrl(url);
         String credentials = "bridge." + system + ".auth.login and bridge." + system + ".auth.password";
 
         ObjectNode request = Json.MAPPER.createObjectNode();
@@ -62,34 +64,34 @@ public final class CreatioFormsLogin implements LoginKind {
         Instant obtainedAt = clock.instant();
         if (reply.status() == 401 || reply.status() == 403) {
             throw new LoginException(label + " login refused for user '" + user + "' at "
-                    + HttpCalls.redactedLoginUrl(url) + ": HTTP " + reply.status() + "; check " + credentials);
+                    + shownUrl + ": HTTP " + reply.status() + "; check " + credentials);
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+            throw new LoginException(label + " login at " + shownUrl + " answered HTTP "
                     + reply.status() + "; check bridge." + system + ".base-url (or bridge." + system
                     + ".auth.login-url)");
         }
         JsonNode answer = Json.tryParse(reply.body()).filter(JsonNode::isObject).orElseThrow(() ->
-                new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+                new LoginException(label + " login at " + shownUrl + " answered HTTP "
                         + reply.status() + " without a JSON body (" + LoginAnswers.describe(reply.contentType())
                         + "); check bridge." + system + ".base-url (or bridge." + system + ".auth.login-url)"));
         JsonNode code = answer.path("Code");
         if (!code.canConvertToInt()) {
-            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered without a "
+            throw new LoginException(label + " login at " + shownUrl + " answered without a "
                     + "numeric Code; check bridge." + system + ".base-url (or bridge." + system
                     + ".auth.login-url)");
         }
         if (code.asInt() != 0) {
             String message = LoginAnswers.shortMessage(answer.path("Message").asText(""));
             throw new LoginException(label + " login refused for user '" + user + "' at "
-                    + HttpCalls.redactedLoginUrl(url) + ": Code " + code.asInt()
+                    + shownUrl + ": Code " + code.asInt()
                     + (message.isEmpty() ? "" : " (" + message + ")") + "; check " + credentials);
         }
 
         Map<String, String> cookies = LoginAnswers.cookies(reply);
         for (String required : REQUIRED_COOKIES) {
             if (!cookies.containsKey(required)) {
-                throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url)
+                throw new LoginException(label + " login at " + shownUrl
                         + " answered Code 0 without the " + required + " cookie; check that bridge." + system
                         + ".base-url (or bridge." + system + ".auth.login-url) is a Creatio site");
             }

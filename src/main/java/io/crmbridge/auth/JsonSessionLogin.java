@@ -62,6 +62,8 @@ public final class JsonSessionLogin implements LoginKind {
         String url = LoginAnswers.loginUrl(settings, system, LOGIN_PATH);
         String prefix = "bridge." + system + ".";
         String label = SystemSettings.label(system);
+        // as errors show it: without user-info or query
+        String shownUrl = HttpCalls.redactedLoginUrl(url);
         SendAs sendAs = sendAs(settings, system);
         JsonPointer sessionPointer = pointer(settings, system, "auth.session-pointer", SESSION_POINTER);
         JsonPointer lifetimePointer = pointer(settings, system, "auth.lifetime-pointer", LIFETIME_POINTER);
@@ -76,28 +78,28 @@ public final class JsonSessionLogin implements LoginKind {
         Instant obtainedAt = clock.instant();
         Optional<JsonNode> answer = Json.tryParse(reply.body()).filter(JsonNode::isObject);
         if (reply.status() == 400 || reply.status() == 401 || reply.status() == 403) {
-            throw new LoginException(label + " login refused" + who + " at " + HttpCalls.redactedLoginUrl(url)
+            throw new LoginException(label + " login refused" + who + " at " + shownUrl
                     + ": HTTP " + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("") + "; check "
                     + credentials);
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+            throw new LoginException(label + " login at " + shownUrl + " answered HTTP "
                     + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("") + "; check " + prefix
                     + "base-url (or " + prefix + "auth.login-url)");
         }
         JsonNode body = answer.orElseThrow(() -> new LoginException(label + " login at "
-                + HttpCalls.redactedLoginUrl(url) + " answered HTTP " + reply.status() + " without a JSON body ("
+                + shownUrl + " answered HTTP " + reply.status() + " without a JSON body ("
                 + LoginAnswers.describe(reply.contentType()) + "); check " + prefix + "base-url (or " + prefix
                 + "auth.login-url)"));
 
         JsonNode sessionNode = body.at(sessionPointer);
         String sessionId = sessionNode.isValueNode() ? sessionNode.asText("").trim() : "";
         if (sessionId.isEmpty()) {
-            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url)
+            throw new LoginException(label + " login at " + shownUrl
                     + " answered no session id at " + sessionPointer + "; check " + prefix + "auth.session-pointer");
         }
         Duration lifetime = lifetime(body.at(lifetimePointer), unit, settings, system,
-                label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered", lifetimePointer);
+                label + " login at " + shownUrl + " answered", lifetimePointer);
         return Token.ofHeaders(system, NAME, sessionId, headers(sendAs, sessionId, reply),
                 obtainedAt.plus(lifetime), obtainedAt);
     }

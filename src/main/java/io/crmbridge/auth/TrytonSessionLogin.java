@@ -46,6 +46,8 @@ public final class TrytonSessionLogin implements LoginKind {
         String user = settings.required(system, "auth.login");
         String password = settings.required(system, "auth.password");
         String label = SystemSettings.label(system);
+        // as errors show it: without user-info or query
+        String shownUrl = HttpCalls.redactedLoginUrl(url);
 
         ObjectNode request = Json.MAPPER.createObjectNode();
         request.put("id", 0);
@@ -59,7 +61,7 @@ public final class TrytonSessionLogin implements LoginKind {
         Instant obtainedAt = clock.instant();
         if (reply.status() == 401 || reply.status() == 403) {
             throw new LoginException(label + " login refused for user '" + user + "' at "
-                    + HttpCalls.redactedLoginUrl(url) + ": check bridge." + system + ".auth.login and bridge."
+                    + shownUrl + ": check bridge." + system + ".auth.login and bridge."
                     + system + ".auth.password");
         }
         if (reply.status() == 429) {
@@ -67,20 +69,20 @@ public final class TrytonSessionLogin implements LoginKind {
                     + "attempts): check bridge." + system + ".auth.password, then wait before trying again");
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url) + " answered HTTP "
+            throw new LoginException(label + " login at " + shownUrl + " answered HTTP "
                     + reply.status() + ": check bridge." + system + ".base-url and bridge." + system + ".database");
         }
         JsonNode answer = Json.tryParse(reply.body()).orElseThrow(() -> new LoginException(label + " login at "
-                + HttpCalls.redactedLoginUrl(url) + " answered a body that is not valid JSON ("
+                + shownUrl + " answered a body that is not valid JSON ("
                 + reply.contentType() + ")"));
         if (answer.hasNonNull("error")) {
             throw new LoginException(label + " login refused for user '" + user + "' at "
-                    + HttpCalls.redactedLoginUrl(url) + ": " + TrytonUrls.errorText(answer.get("error")));
+                    + shownUrl + ": " + TrytonUrls.errorText(answer.get("error")));
         }
         JsonNode result = answer.path("result");
         if (!result.isArray() || result.size() < 2 || !result.get(0).canConvertToLong()
                 || result.get(1).asText().isBlank()) {
-            throw new LoginException(label + " login at " + HttpCalls.redactedLoginUrl(url)
+            throw new LoginException(label + " login at " + shownUrl
                     + " answered without a user id and session key");
         }
 
