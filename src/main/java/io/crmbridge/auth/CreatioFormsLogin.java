@@ -82,7 +82,8 @@ public final class CreatioFormsLogin implements LoginKind {
                     + ".auth.login-url)");
         }
         if (code.asInt() != 0) {
-            String message = LoginAnswers.shortMessage(answer.path("Message").asText(""));
+            String message = LoginAnswers.shortMessage(answer.path("Message").asText(""),
+                    List.of(password));
             throw new LoginException(label + " login refused for user '" + user + "' at "
                     + shownUrl + ": Code " + code.asInt()
                     + (message.isEmpty() ? "" : " (" + message + ")") + "; check " + credentials);

@@ -7,6 +7,7 @@ import io.crmbridge.remote.HttpReply;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -92,9 +93,18 @@ final class LoginAnswers {
                 .collect(Collectors.joining("; "));
     }
 
-    /** Shortens a server's message to one line fit for an error sentence. */
-    static String shortMessage(String message) {
-        String line = message.replaceAll("\\s+", " ").trim();
+    /**
+     * Shortens a server's message to one line fit for an error sentence, with each of {@code secrets} the login
+     * sent (a password a server may repeat back) written {@code ***}.
+     */
+    static String shortMessage(String message, Collection<String> secrets) {
+        String line = message;
+        for (String secret : secrets) {
+            if (!secret.isBlank()) {
+                line = line.replace(secret, "***");
+            }
+        }
+        line = line.replaceAll("\\s+", " ").trim();
         return line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE) + "..." : line;
     }
 

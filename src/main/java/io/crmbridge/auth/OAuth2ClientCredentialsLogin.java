@@ -135,8 +135,11 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
             return Optional.empty();
         }
         String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
-        // Path parameters (;jsessionid=...) may carry a session
+        // Path parameters (;jsessionid=...) may carry a session, an @ another URL's user-info
         String path = rawPath.indexOf(';') < 0 ? rawPath : rawPath.substring(0, rawPath.indexOf(';'));
+        if (path.contains("@")) {
+            path = "";
+        }
         if (uri.getHost() != null) {
             String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
             String scheme = uri.getScheme() == null ? "" : uri.getScheme() + ":";

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,7 +78,8 @@ public final class TrytonSessionLogin implements LoginKind {
                 + reply.contentType() + ")"));
         if (answer.hasNonNull("error")) {
             throw new LoginException(label + " login refused for user '" + user + "' at "
-                    + shownUrl + ": " + TrytonUrls.errorText(answer.get("error")));
+                    + shownUrl + ": " + LoginAnswers.shortMessage(TrytonUrls.errorText(answer.get("error")),
+                    List.of(password)));
         }
         JsonNode result = answer.path("result");
         if (!result.isArray() || result.size() < 2 || !result.get(0).canConvertToLong()

@@ -94,6 +94,16 @@ class CreatioFormsLoginTest {
     }
 
     @Test
+    void refusalRepeatingThePassword_showsItAsStars() {
+        loginAnswers(okJson("{\"Code\":1,\"Message\":\"Wrong password " + password + " for sync\"}"));
+        start(Map.of());
+
+        assertThat(bench.authorise("crm").getException()).isInstanceOf(LoginException.class)
+                .hasMessage("CRM login refused for user 'sync' at " + bench.baseUrl() + LOGIN_PATH + ": Code 1 "
+                        + "(Wrong password *** for sync); check bridge.crm.auth.login and bridge.crm.auth.password");
+    }
+
+    @Test
     void successCodeWithoutSessionCookie_failsNamingTheCookie_andCachesNothing() {
         loginAnswers(okJson("{\"Code\":0}").withHeader("Set-Cookie", "BPMCSRF=c; path=/"));
         start(Map.of());

@@ -130,6 +130,18 @@ class JsonSessionLoginTest {
     }
 
     @Test
+    void refusalRepeatingThePassword_showsItAsStars_andTheUserAsSent() {
+        b1LoginAnswers(aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody(
+                "{\"error\":{\"message\":{\"value\":\"manager may not log in with " + password + "\"}}}"));
+        startB1(Map.of());
+
+        assertThat(bench.authorise("b1").getException()).isInstanceOf(LoginException.class)
+                .hasMessage("B1 login refused for user 'manager' at " + bench.baseUrl() + B1_LOGIN + ": HTTP 401 "
+                        + "(manager may not log in with ***); check bridge.b1.auth.company, bridge.b1.auth.login, "
+                        + "bridge.b1.auth.password");
+    }
+
+    @Test
     void refusedB1Login_namesTheUserB1sMessageAndTheSettings() {
         b1LoginAnswers(aResponse().withStatus(401).withHeader("Content-Type", "application/json").withBody(
                 "{\"error\":{\"code\":-304,\"message\":{\"lang\":\"en-us\",\"value\":\"Fail to get DB Credentials "

@@ -138,6 +138,19 @@ class OAuth2ExpiryTest {
     }
 
     @Test
+    void redirectToAPathHoldingAnotherUrlsUserInfo_showsNoPath() {
+        tokenServer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        tokenServer.start();
+        tokenServer.stubFor(post(urlEqualTo("/connect/token")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "/next/https://bob:location-secret@127.0.0.1:9/x")));
+
+        assertThat(authorise(tokenUrl(), Map.of()).getException())
+                .hasMessage("CRM login at " + tokenUrl() + " answered HTTP 302, a redirect with a Location header, "
+                        + "which the bridge does not follow; set bridge.crm.auth.token-url to the URL the "
+                        + "redirects end at");
+    }
+
+    @Test
     void redirectWithoutLocation_saysSo() {
         tokenAnswer(302, "{}");
 
