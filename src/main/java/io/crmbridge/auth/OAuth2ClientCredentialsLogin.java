@@ -81,7 +81,9 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
                 headers);
         Instant obtainedAt = clock.instant();
         JsonNode answer = Json.tryParse(reply.body()).filter(JsonNode::isObject).orElse(null);
-        String error = answer == null ? "" : " (" + answer.path("error").asText("no error code") + ")";
+        JsonNode errorCode = answer == null ? null : answer.path("error");
+        String error = errorCode == null ? "" : " (" + (errorCode.isValueNode() && !errorCode.isNull()
+                ? LoginAnswers.shortMessage(errorCode.asText(), List.of(clientSecret)) : "no error code") + ")";
         String shownUrl = HttpCalls.redactedLoginUrl(tokenUrl);
         if (reply.status() == 400 || reply.status() == 401 || reply.status() == 403) {
             throw new LoginException(label + " login refused for client '" + clientId + "' at " + shownUrl
@@ -137,7 +139,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
         // Path parameters (;jsessionid=...) may carry a session, an @ another URL's user-info
         String path = rawPath.indexOf(';') < 0 ? rawPath : rawPath.substring(0, rawPath.indexOf(';'));
-        if (path.contains("@")) {
+        if (path.contains("@") || uri.getPath() != null && uri.getPath().contains("@")) {
             path = "";
         }
         if (uri.getHost() != null) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -95,7 +96,8 @@ class CreatioFormsLoginTest {
 
     @Test
     void refusalRepeatingThePassword_showsItAsStars() {
-        loginAnswers(okJson("{\"Code\":1,\"Message\":\"Wrong password " + password + " for sync\"}"));
+        loginAnswers(okJson("{\"Code\":1,\"Message\":\"Wrong password " + password.toUpperCase(Locale.ROOT)
+                + " for sync\"}"));
         start(Map.of());
 
         assertThat(bench.authorise("crm").getException()).isInstanceOf(LoginException.class)

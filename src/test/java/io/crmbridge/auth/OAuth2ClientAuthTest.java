@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -75,6 +76,18 @@ class OAuth2ClientAuthTest {
 
         assertThat(form(bench.requestsTo(TOKEN_PATH).get(0).getBodyAsString())).as("form fields")
                 .containsEntry("scope", "odata offline").containsEntry("audience", "https://api.example");
+    }
+
+    @Test
+    void refusalRepeatingTheSecretInItsErrorCode_showsItAsStars() {
+        start(Map.of());
+        bench.server.stubFor(post(urlEqualTo(TOKEN_PATH)).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"error\":\"invalid_client: secret " + secret + " unknown\"}")));
+
+        assertThat(bench.authorise("crm").getException()).isInstanceOf(LoginException.class)
+                .hasMessageContaining(": HTTP 401 (invalid_client: secret *** unknown); check bridge.crm.auth.")
+                .hasMessageNotContaining(secret);
     }
 
     @Test

@@ -151,6 +151,17 @@ class OAuth2ExpiryTest {
     }
 
     @Test
+    void redirectToAPathHoldingAnEncodedUserInfo_showsNoPath() {
+        tokenServer = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        tokenServer.start();
+        tokenServer.stubFor(post(urlEqualTo("/connect/token")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "/next/https:%2F%2Fbob:location-secret%40127.0.0.1:9/x")));
+
+        assertThat(authorise(tokenUrl(), Map.of()).getException().getMessage())
+                .contains("a redirect with a Location header,").doesNotContain("location-secret");
+    }
+
+    @Test
     void redirectWithoutLocation_saysSo() {
         tokenAnswer(302, "{}");
 
