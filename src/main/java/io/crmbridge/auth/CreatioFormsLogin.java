@@ -82,8 +82,7 @@ public final class CreatioFormsLogin implements LoginKind {
                     + ".auth.login-url)");
         }
         if (code.asInt() != 0) {
-            String message = LoginAnswers.shortMessage(answer.path("Message").asText(""),
-                    List.of(password));
+            String message = LoginAnswers.shortMessage(answer.path("Message").asText(""));
             throw new LoginException(label + " login refused for user '" + user + "' at "
                     + shownUrl + ": Code " + code.asInt()
                     + (message.isEmpty() ? "" : " (" + message + ")") + "; check " + credentials);

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -74,21 +73,18 @@ public final class JsonSessionLogin implements LoginKind {
         fields.forEach((field, key) -> request.put(field, settings.required(system, "auth." + key)));
         String who = settings.optional(system, "auth.login").map(login -> " for user '" + login + "'").orElse("");
         String credentials = String.join(", ", fields.values().stream().map(key -> prefix + "auth." + key).toList());
-        // What the login sent that a refusal may repeat back: every field but the user name
-        List<String> sent = fields.values().stream().filter(key -> !key.equals("login"))
-                .map(key -> settings.required(system, "auth." + key)).toList();
 
         HttpReply reply = transport.post(system, url, "application/json", Json.write(request), Map.of());
         Instant obtainedAt = clock.instant();
         Optional<JsonNode> answer = Json.tryParse(reply.body()).filter(JsonNode::isObject);
         if (reply.status() == 400 || reply.status() == 401 || reply.status() == 403) {
             throw new LoginException(label + " login refused" + who + " at " + shownUrl
-                    + ": HTTP " + reply.status() + answer.map(refusal -> errorText(refusal, sent)).orElse("")
+                    + ": HTTP " + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("")
                     + "; check " + credentials);
         }
         if (!reply.isSuccess()) {
             throw new LoginException(label + " login at " + shownUrl + " answered HTTP "
-                    + reply.status() + answer.map(refusal -> errorText(refusal, sent)).orElse("") + "; check " + prefix
+                    + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("") + "; check " + prefix
                     + "base-url (or " + prefix + "auth.login-url)");
         }
         JsonNode body = answer.orElseThrow(() -> new LoginException(label + " login at "
@@ -193,12 +189,12 @@ public final class JsonSessionLogin implements LoginKind {
     }
 
     /** Reads the error text of a refused login, such as Service Layer's {@code error.message.value}. */
-    private static String errorText(JsonNode answer, List<String> sent) {
+    private static String errorText(JsonNode answer) {
         JsonNode message = answer.path("error").path("message");
         String text = message.isObject() ? message.path("value").asText("") : message.asText("");
         if (text.isEmpty()) {
             text = answer.path("message").asText("");
         }
-        return text.isEmpty() ? "" : " (" + LoginAnswers.shortMessage(text, sent) + ")";
+        return text.isEmpty() ? "" : " (" + LoginAnswers.shortMessage(text) + ")";
     }
 }

@@ -1,23 +1,16 @@
 package io.crmbridge.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
+import io.crmbridge.logging.LogSecrets;
 import io.crmbridge.remote.HttpReply;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -101,30 +94,14 @@ final class LoginAnswers {
     }
 
     /**
-     * Shortens a server's message to one line fit for an error sentence, with each of {@code secrets} the login
-     * sent (a password a server may repeat back) written {@code ***}: as sent, URL-encoded or JSON-escaped, in any
-     * case, and also where the server broke it over lines.
+     * Shortens a server's message to one line fit for an error sentence, with every secret the bridge knows (a
+     * password a server may repeat back) masked as log lines mask it, in any case, also where the server broke it
+     * over lines.
      */
-    static String shortMessage(String message, Collection<String> secrets) {
-        String line = masked(message, secrets).replaceAll("\\s+", " ").trim();
-        line = masked(line, secrets.stream().map(secret -> secret.replaceAll("\\s+", " ")).toList());
+    static String shortMessage(String message) {
+        String line = LogSecrets.maskIgnoringCase(message).replaceAll("\\s+", " ").trim();
+        line = LogSecrets.maskIgnoringCase(line);
         return line.length() > MAX_MESSAGE ? line.substring(0, MAX_MESSAGE) + "..." : line;
-    }
-
-    private static String masked(String text, Collection<String> secrets) {
-        String result = text;
-        for (String secret : secrets) {
-            if (secret.isBlank()) {
-                continue;
-            }
-            String escaped = Json.write(TextNode.valueOf(secret));
-            for (String form : new LinkedHashSet<>(List.of(secret, URLEncoder.encode(secret, StandardCharsets.UTF_8),
-                    escaped.substring(1, escaped.length() - 1)))) {
-                result = Pattern.compile(Pattern.quote(form), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
-                        .matcher(result).replaceAll("***");
-            }
-        }
-        return result;
     }
 
     /** Names a content type for an error sentence. */

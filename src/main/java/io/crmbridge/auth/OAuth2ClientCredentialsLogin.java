@@ -83,7 +83,7 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         JsonNode answer = Json.tryParse(reply.body()).filter(JsonNode::isObject).orElse(null);
         JsonNode errorCode = answer == null ? null : answer.path("error");
         String error = errorCode == null ? "" : " (" + (errorCode.isValueNode() && !errorCode.isNull()
-                ? LoginAnswers.shortMessage(errorCode.asText(), List.of(clientSecret)) : "no error code") + ")";
+                ? LoginAnswers.shortMessage(errorCode.asText()) : "no error code") + ")";
         String shownUrl = HttpCalls.redactedLoginUrl(tokenUrl);
         if (reply.status() == 400 || reply.status() == 401 || reply.status() == 403) {
             throw new LoginException(label + " login refused for client '" + clientId + "' at " + shownUrl

@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -78,8 +77,7 @@ public final class TrytonSessionLogin implements LoginKind {
                 + reply.contentType() + ")"));
         if (answer.hasNonNull("error")) {
             throw new LoginException(label + " login refused for user '" + user + "' at "
-                    + shownUrl + ": " + LoginAnswers.shortMessage(TrytonUrls.errorText(answer.get("error")),
-                    List.of(password)));
+                    + shownUrl + ": " + LoginAnswers.shortMessage(TrytonUrls.errorText(answer.get("error"))));
         }
         JsonNode result = answer.path("result");
         if (!result.isArray() || result.size() < 2 || !result.get(0).canConvertToLong()

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The secrets the bridge knows while it runs, so that log output shows {@code ***} in their place.
@@ -94,6 +96,23 @@ public final class LogSecrets {
             if (masked.contains(form.value)) {
                 masked = masked.replace(form.value, form.replacement);
             }
+        }
+        return SecretShapes.mask(masked);
+    }
+
+    /**
+     * Returns a server's text with every registered secret masked in any case, then every shape: for an error
+     * message quoting a login server, which may repeat a password it was sent in a spelling of its own. Slower
+     * than {@link #mask}, so not for log lines.
+     */
+    public static String maskIgnoringCase(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String masked = text;
+        for (Form form : forms) {
+            masked = Pattern.compile(Pattern.quote(form.value), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE)
+                    .matcher(masked).replaceAll(Matcher.quoteReplacement(form.replacement));
         }
         return SecretShapes.mask(masked);
     }
