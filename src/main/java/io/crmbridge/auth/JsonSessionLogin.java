@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmbridge.BridgeException;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
+import io.crmbridge.logging.LogSecrets;
 import io.crmbridge.remote.HttpCalls;
 import io.crmbridge.remote.HttpReply;
 
@@ -70,7 +71,14 @@ public final class JsonSessionLogin implements LoginKind {
         ChronoUnit unit = unit(settings, system);
         Map<String, String> fields = bodyFields(settings, system);
         ObjectNode request = Json.MAPPER.createObjectNode();
-        fields.forEach((field, key) -> request.put(field, settings.required(system, "auth." + key)));
+        fields.forEach((field, key) -> {
+            String value = settings.required(system, "auth." + key);
+            request.put(field, value);
+            // Any field but the user name may be a secret, whatever its setting is called (a pin, a key)
+            if (!key.equals("login")) {
+                LogSecrets.addSecret(system + ".auth." + key, value);
+            }
+        });
         String who = settings.optional(system, "auth.login").map(login -> " for user '" + login + "'").orElse("");
         String credentials = String.join(", ", fields.values().stream().map(key -> prefix + "auth." + key).toList());
 

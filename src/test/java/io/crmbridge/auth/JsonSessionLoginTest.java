@@ -87,6 +87,22 @@ class JsonSessionLoginTest {
     }
 
     @Test
+    void refusalRepeatingAFieldWhoseSettingIsNotNamedLikeASecret_showsItAsStars() {
+        String pin = "pin-" + UUID.randomUUID();
+        bench.server.stubFor(post(urlEqualTo("/api/session")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"message\":\"pin " + pin + " rejected\"}")));
+        bench.startBridge(folder, Map.of("bridge.docs.base-url", bench.baseUrl(),
+                "bridge.docs.auth.kind", "session-login",
+                "bridge.docs.auth.login-url", bench.baseUrl() + "/api/session",
+                "bridge.docs.auth.body-fields", "user=login,pin=pin", "bridge.docs.auth.login", "reader",
+                "bridge.docs.auth.pin", pin, "bridge.docs.auth.session-lifetime", "10m"));
+
+        assertThat(bench.authorise("docs").getException()).isInstanceOf(LoginException.class)
+                .hasMessageContaining("(pin *** rejected)").hasMessageNotContaining(pin);
+    }
+
+    @Test
     void zeroSessionTimeout_isRefused_andNothingIsCached() {
         b1LoginAnswers(okJson("{\"SessionId\":\"s\",\"SessionTimeout\":0}"));
         startB1(Map.of());
