@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Reads the settings of one external system, all named {@code bridge.<system>.<key>}, from Camel's properties.
@@ -28,7 +29,9 @@ public final class SystemSettings {
     private static final List<String> URL_KEYS = List.of("base-url", "auth.token-url", "auth.login-url");
 
     private static final String NO_PORT = "has a port that is not a number from 1 to 65535";
-    private static final Pattern ENV_KIND = Pattern.compile("BRIDGE_([A-Z0-9]+)_AUTH_KIND");
+    /** The settings that name a system: {@code bridge.<system>.auth.kind} and {@code bridge.<system>.base-url}. */
+    private static final Pattern SYSTEM_KEY = Pattern.compile("bridge\\.([^.]+)\\.(auth\\.kind|base-url)");
+    private static final Pattern SYSTEM_ENV = Pattern.compile("BRIDGE_([A-Z0-9]+)_(AUTH_KIND|BASE_URL)");
     /** What Camel's duration parser reads: days, hours, minutes, seconds, milliseconds, in that order, or a number. */
     private static final Pattern DURATION = Pattern.compile(
             "\\d{1,12}|(?=\\d)(\\d{1,5}d)?(\\d{1,6}h)?(\\d{1,8}m)?(\\d{1,9}s)?(\\d{1,12}ms)?");
@@ -59,30 +62,19 @@ public final class SystemSettings {
         return value;
     }
 
-    /** Returns {@code crm}, {@code erp} and every other system named in a {@code bridge.<system>.auth.kind}. */
+    /**
+     * Returns {@code crm}, {@code erp} and every other system named in a {@code bridge.<system>.auth.kind} or a
+     * {@code bridge.<system>.base-url}.
+     */
     public List<String> systems() {
         TreeSet<String> others = new TreeSet<>();
-        properties.loadProperties(key -> key.startsWith("bridge.") && key.endsWith(".auth.kind"))
-                .stringPropertyNames()
-                .forEach(key -> {
-                    String[] parts = key.split("\\.");
-                    if (parts.length == 4) {
-                        others.add(parts[1]);
-                    }
-                });
-        // Settings may come from the environment or system properties, which loadProperties does not list.
-        System.getenv().keySet().forEach(name -> {
-            Matcher matcher = ENV_KIND.matcher(name);
-            if (matcher.matches()) {
-                others.add(matcher.group(1).toLowerCase(Locale.ROOT));
-            }
-        });
-        System.getProperties().stringPropertyNames().forEach(key -> {
-            String[] parts = key.split("\\.");
-            if (parts.length == 4 && key.startsWith("bridge.") && key.endsWith(".auth.kind")) {
-                others.add(parts[1]);
-            }
-        });
+        Stream.concat(
+                properties.loadProperties(key -> SYSTEM_KEY.matcher(key).matches()).stringPropertyNames().stream(),
+                // Settings may come from system properties or the environment, which loadProperties does not list.
+                System.getProperties().stringPropertyNames().stream())
+                .map(SYSTEM_KEY::matcher).filter(Matcher::matches).forEach(key -> others.add(key.group(1)));
+        System.getenv().keySet().stream().map(SYSTEM_ENV::matcher).filter(Matcher::matches)
+                .forEach(name -> others.add(name.group(1).toLowerCase(Locale.ROOT)));
         others.removeAll(List.of("crm", "erp"));
         List<String> systems = new ArrayList<>(List.of("crm", "erp"));
         systems.addAll(others);

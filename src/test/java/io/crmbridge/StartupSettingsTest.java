@@ -168,6 +168,8 @@ class StartupSettingsTest {
         "bridge.erp.auth.password        | ' '        | Missing setting bridge.erp.auth.password for system 'erp'",
         "bridge.erp.auth.login           | ' '        | Missing setting bridge.erp.auth.login for system 'erp'",
         "bridge.dms.auth.password        | ' '        | Missing setting bridge.dms.auth.password for system 'dms'",
+        "bridge.docs.base-url | http://127.0.0.1:9/docs | Missing setting bridge.docs.auth.kind: name how to log in to "
+                + "system 'docs'",
         "bridge.dms.auth.lifetime-unit   | fortnights | Setting bridge.dms.auth.lifetime-unit must be one of "
                 + "milliseconds, seconds, minutes, hours" + NOT_SHOWN,
         "bridge.dms.auth.send-as         | B1SESSION  | Setting bridge.dms.auth.send-as must read cookie:<name> or "
