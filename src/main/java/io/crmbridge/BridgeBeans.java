@@ -78,6 +78,12 @@ public final class BridgeBeans implements CamelConfiguration {
         settings.globalDuration("sync.initial-delay", Duration.ofSeconds(1));
         // Read by Camel's redelivery policy in sync-redelivery.yaml, where -1 would mean redelivering for ever
         REDELIVERY_NUMBERS.forEach(key -> settings.requireWholeNumber(key, 0));
+        // Camel Main passes it on as camel.management.port, and would listen on a random port for one it cannot read
+        settings.global("observe.port").filter(port -> !port.matches("\\d{1,5}") || Integer.parseInt(port) > 65_535)
+                .ifPresent(port -> {
+                    throw new BridgeException("Setting bridge.observe.port must be a port number from 0 to 65535, "
+                            + "not '" + port + "'");
+                });
         List<String> systems = settings.systems();
         for (String system : systems) {
             settings.requireHttpUrls(system);

@@ -181,7 +181,11 @@ class StartupSettingsTest {
         "bridge.orders.start-from        | 2026-01-01 | Setting bridge.orders.start-from must be an ISO-8601 time "
                 + "with offset such as 2026-01-01T00:00:00Z, not '2026-01-01'",
         "bridge.erp.stock-locations      | ','        | Setting bridge.erp.stock-locations names no stock location "
-                + "code: ','"})
+                + "code: ','",
+        "bridge.observe.port             | abc        | Setting bridge.observe.port must be a port number from 0 to "
+                + "65535, not 'abc'",
+        "bridge.observe.port             | 65536      | Setting bridge.observe.port must be a port number from 0 to "
+                + "65535, not '65536'"})
     void settingMissingOrUnreadable_stopsTheStart_namingTheSetting(String setting, String value, String message) {
         // Read only by the first login or in each pass, such a setting used to fail every pass instead
         Throwable error = catchThrowable(() -> start(setting, value));
