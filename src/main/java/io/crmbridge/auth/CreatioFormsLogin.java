@@ -67,9 +67,9 @@ public final class CreatioFormsLogin implements LoginKind {
                     + shownUrl + ": HTTP " + reply.status() + "; check " + credentials);
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + shownUrl + " answered HTTP "
-                    + reply.status() + "; check bridge." + system + ".base-url (or bridge." + system
-                    + ".auth.login-url)");
+            throw new LoginException(label + " login at " + shownUrl + " answered HTTP " + reply.status()
+                    + LoginAnswers.unexpectedStatus(reply, "bridge." + system + ".base-url (or bridge." + system
+                    + ".auth.login-url)"));
         }
         JsonNode answer = Json.tryParse(reply.body()).filter(JsonNode::isObject).orElseThrow(() ->
                 new LoginException(label + " login at " + shownUrl + " answered HTTP "

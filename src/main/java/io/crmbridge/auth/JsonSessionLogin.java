@@ -92,8 +92,8 @@ public final class JsonSessionLogin implements LoginKind {
         }
         if (!reply.isSuccess()) {
             throw new LoginException(label + " login at " + shownUrl + " answered HTTP "
-                    + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("") + "; check " + prefix
-                    + "base-url (or " + prefix + "auth.login-url)");
+                    + reply.status() + answer.map(JsonSessionLogin::errorText).orElse("")
+                    + LoginAnswers.unexpectedStatus(reply, prefix + "base-url (or " + prefix + "auth.login-url)"));
         }
         JsonNode body = answer.orElseThrow(() -> new LoginException(label + " login at "
                 + shownUrl + " answered HTTP " + reply.status() + " without a JSON body ("

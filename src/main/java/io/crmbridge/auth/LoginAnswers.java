@@ -6,11 +6,15 @@ import io.crmbridge.logging.LogSecrets;
 import io.crmbridge.remote.HttpReply;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -25,6 +29,7 @@ final class LoginAnswers {
     static final String NOT_SHOWN = "; its value is not shown, as it may hold credentials";
 
     private static final int MAX_MESSAGE = 200;
+    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     private LoginAnswers() {
     }
@@ -35,6 +40,68 @@ final class LoginAnswers {
             String base = settings.required(system, "base-url");
             return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
         });
+    }
+
+    /** Tells whether a login endpoint redirected elsewhere (not 300, which offers choices, nor 304, Not Modified). */
+    static boolean isRedirect(HttpReply reply) {
+        return REDIRECTS.contains(reply.status());
+    }
+
+    /**
+     * Says, after "answered HTTP &lt;status&gt;", what an answer that is neither a success nor a refusal of the
+     * credentials means: a redirect, which the bridge does not follow, and where it points; a login endpoint busy
+     * or down (429, 5xx); or an address to check, named by {@code urlSettings}.
+     */
+    static String unexpectedStatus(HttpReply reply, String urlSettings) {
+        if (isRedirect(reply)) {
+            return ", a redirect" + redirectTarget(reply) + ", which the bridge does not follow; check "
+                    + urlSettings;
+        }
+        if (reply.status() == 429) {
+            return " (too many requests): the login endpoint is busy; the bridge tries again later";
+        }
+        if (reply.status() >= 500) {
+            return ": the login endpoint may be down, or " + urlSettings + " may be wrong";
+        }
+        return ": check " + urlSettings;
+    }
+
+    /** Says where a redirect points, as far as that can be shown, or whether it named no target at all. */
+    static String redirectTarget(HttpReply reply) {
+        List<String> locations = reply.headerValues("Location");
+        if (locations.isEmpty() || locations.get(0).isBlank()) {
+            return " without a Location header";
+        }
+        return withoutSecrets(locations.get(0).trim()).map(target -> " to " + target)
+                .orElse(" with a Location header");
+    }
+
+    /**
+     * Returns scheme, host, port and path of a URL, or the path of a relative one, leaving out the query, path
+     * parameters and user-info, which may carry a code, a session or a secret; nothing for a value that is neither.
+     */
+    private static Optional<String> withoutSecrets(String location) {
+        URI uri;
+        try {
+            uri = new URI(location);
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
+        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
+        // Path parameters (;jsessionid=...) may carry a session, an @ another URL's user-info
+        String path = rawPath.indexOf(';') < 0 ? rawPath : rawPath.substring(0, rawPath.indexOf(';'));
+        if (path.contains("@") || uri.getPath() != null && uri.getPath().contains("@")) {
+            path = "";
+        }
+        if (uri.getHost() != null) {
+            String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme() + ":";
+            return Optional.of(scheme + "//" + uri.getHost() + port + path);
+        }
+        if (uri.getScheme() == null && uri.getRawAuthority() == null && !path.isEmpty()) {
+            return Optional.of(path);
+        }
+        return Optional.empty();
     }
 
     /** Reads a JSON number or a numeric string; empty when the field holds anything else. */

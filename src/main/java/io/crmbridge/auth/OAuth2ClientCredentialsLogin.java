@@ -9,8 +9,6 @@ import io.crmbridge.remote.HttpReply;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -19,11 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Base64;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * OAuth 2.0 client credentials grant: a form POST to the token URL, answered with a bearer token.
@@ -40,8 +36,6 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
     public static final String NAME = "oauth2-client-credentials";
 
     private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
-    /** The statuses that redirect a request elsewhere (not 300, which offers choices, nor 304, Not Modified). */
-    private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
     /** Epoch numbers at least this large are milliseconds: as seconds they would lie past the year 5000. */
     private static final BigDecimal EPOCH_MILLIS_FROM = new BigDecimal("100000000000");
@@ -91,9 +85,9 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
                     + system + ".auth.client-secret" + (basic ? " (sent by HTTP Basic)" : ""));
         }
         String where = label + " login at " + shownUrl;
-        if (REDIRECTS.contains(reply.status())) {
+        if (LoginAnswers.isRedirect(reply)) {
             throw new LoginException(where + " answered HTTP " + reply.status() + ", a redirect"
-                    + redirectTarget(reply) + ", which the bridge does not follow; set bridge." + system
+                    + LoginAnswers.redirectTarget(reply) + ", which the bridge does not follow; set bridge." + system
                     + ".auth.token-url to the URL the redirects end at");
         }
         if (!reply.isSuccess()) {
@@ -113,44 +107,6 @@ public final class OAuth2ClientCredentialsLogin implements LoginKind {
         String tokenType = answer.path("token_type").asText("Bearer");
         String scheme = tokenType.equalsIgnoreCase("bearer") ? "Bearer" : tokenType;
         return new Token(system, NAME, scheme, accessToken, expiresAt, obtainedAt);
-    }
-
-    /** Says where a redirect points, as far as that can be shown, or whether it named no target at all. */
-    private static String redirectTarget(HttpReply reply) {
-        List<String> locations = reply.headerValues("Location");
-        if (locations.isEmpty() || locations.get(0).isBlank()) {
-            return " without a Location header";
-        }
-        return withoutSecrets(locations.get(0).trim()).map(target -> " to " + target)
-                .orElse(" with a Location header");
-    }
-
-    /**
-     * Returns scheme, host, port and path of a URL, or the path of a relative one, leaving out the query, path
-     * parameters and user-info, which may carry a code, a session or a secret; nothing for a value that is neither.
-     */
-    private static Optional<String> withoutSecrets(String location) {
-        URI uri;
-        try {
-            uri = new URI(location);
-        } catch (URISyntaxException e) {
-            return Optional.empty();
-        }
-        String rawPath = uri.getRawPath() == null ? "" : uri.getRawPath();
-        // Path parameters (;jsessionid=...) may carry a session, an @ another URL's user-info
-        String path = rawPath.indexOf(';') < 0 ? rawPath : rawPath.substring(0, rawPath.indexOf(';'));
-        if (path.contains("@") || uri.getPath() != null && uri.getPath().contains("@")) {
-            path = "";
-        }
-        if (uri.getHost() != null) {
-            String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme() + ":";
-            return Optional.of(scheme + "//" + uri.getHost() + port + path);
-        }
-        if (uri.getScheme() == null && uri.getRawAuthority() == null && !path.isEmpty()) {
-            return Optional.of(path);
-        }
-        return Optional.empty();
     }
 
     private static Instant expiry(JsonNode answer, String accessToken, Instant obtainedAt, SystemSettings settings,

@@ -69,12 +69,13 @@ public final class TrytonSessionLogin implements LoginKind {
                     + "attempts): check bridge." + system + ".auth.password, then wait before trying again");
         }
         if (!reply.isSuccess()) {
-            throw new LoginException(label + " login at " + shownUrl + " answered HTTP "
-                    + reply.status() + ": check bridge." + system + ".base-url and bridge." + system + ".database");
+            throw new LoginException(label + " login at " + shownUrl + " answered HTTP " + reply.status()
+                    + LoginAnswers.unexpectedStatus(reply, "bridge." + system + ".base-url and bridge." + system
+                    + ".database"));
         }
         JsonNode answer = Json.tryParse(reply.body()).orElseThrow(() -> new LoginException(label + " login at "
                 + shownUrl + " answered a body that is not valid JSON ("
-                + reply.contentType() + ")"));
+                + LoginAnswers.describe(reply.contentType()) + ")"));
         if (answer.hasNonNull("error")) {
             throw new LoginException(label + " login refused for user '" + user + "' at "
                     + shownUrl + ": " + LoginAnswers.shortMessage(TrytonUrls.errorText(answer.get("error"))));
