@@ -2,6 +2,8 @@ package io.crmbridge.remote;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
 import org.apache.hc.core5.http.ProtocolException;
 
 import java.io.InterruptedIOException;
@@ -144,6 +146,22 @@ public final class HttpCalls {
             cause = cause.getCause();
         }
         return "network error (" + error.getClass().getSimpleName() + ")";
+    }
+
+    /**
+     * Tells whether a request that failed with {@code error}, without an answer, may have reached the server: it
+     * did not when no connection was made (refused, unknown host, no route, none free or made in time); after a
+     * timeout waiting for the answer, or a connection dropped midway, the server may have acted on it.
+     */
+    public static boolean mayHaveReachedTheServer(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof NoRouteToHostException
+                    || cause instanceof UnknownHostException || cause instanceof ConnectTimeoutException
+                    || cause instanceof ConnectionRequestTimeoutException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** camel-http gathers a repeated response header, such as {@code Set-Cookie}, into a list. */

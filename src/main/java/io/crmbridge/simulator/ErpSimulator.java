@@ -250,6 +250,29 @@ public final class ErpSimulator extends Simulator {
         return counts;
     }
 
+    /**
+     * Adds a draft sale with the reference, party and lines of the existing sale {@code saleId}, as a user entering
+     * an order a second time by hand would; returns its id.
+     */
+    public synchronized int copySale(int saleId) {
+        SaleRow original = sales.get(saleId);
+        if (original == null) {
+            throw new IllegalArgumentException("No sale " + saleId);
+        }
+        SaleRow copy = new SaleRow(nextSaleId++, original.party, original.invoiceAddress, original.shipmentAddress,
+                original.reference, original.description);
+        for (int lineId : original.lines) {
+            LineRow line = saleLines.get(lineId);
+            LineRow row = new LineRow(nextLineId++, copy.id, line.product(), line.quantity(), line.unit(),
+                    line.unitPrice());
+            saleLines.put(row.id(), row);
+            copy.lines.add(row.id());
+        }
+        sales.put(copy.id, copy);
+        salesByReference.computeIfAbsent(copy.reference, reference -> new ArrayList<>(1)).add(copy);
+        return copy.id;
+    }
+
     /** Gives the quantity of the product with {@code code} in the storage location. */
     public synchronized BigDecimal stockQuantity(String code) {
         return stock.get(productByCode(code).id());
@@ -304,7 +327,7 @@ public final class ErpSimulator extends Simulator {
                 HttpSupport.sendHtml(exchange, 400, "Bad Request", "The request is not a JSON-RPC call.");
                 return;
             }
-            LoopbackServer.operation(exchange, (String) request.get("method"));
+            LoopbackServer.operation((String) request.get("method"));
             call(exchange, request);
         } catch (RuntimeException e) {
             LOG.warn("ERP simulator failed on {} {}", exchange.getRequestMethod(),

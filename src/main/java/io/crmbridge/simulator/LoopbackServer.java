@@ -23,7 +23,11 @@ final class LoopbackServer {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackServer.class);
 
     private static final int WORKERS = 4;
-    private static final String OBSERVATION = LoopbackServer.class.getName() + ".observation";
+    /**
+     * The observation of the request a worker thread is serving, which it serves from start to end. Not an
+     * exchange attribute: Java 17's HTTP server keeps those in the context, shared by every request at once.
+     */
+    private static final ThreadLocal<Observation> OBSERVATION = new ThreadLocal<>();
 
     static {
         // The JDK server writes headers and body apart; with Nagle on, each reply waits about 40 ms for the
@@ -70,10 +74,12 @@ final class LoopbackServer {
         this.observer = observer;
     }
 
-    /** Names the operation a request asks for, such as a JSON-RPC method, for the observer. */
-    static void operation(HttpExchange exchange, String operation) {
-        if (exchange.getAttribute(OBSERVATION) instanceof Observation observation) {
+    /** Names the operation a request asks for, such as a JSON-RPC method, and tells the observer. */
+    static void operation(String operation) {
+        Observation observation = OBSERVATION.get();
+        if (observation != null) {
             observation.request.operation(operation);
+            observation.observer.named(observation.request);
         }
     }
 
@@ -82,9 +88,9 @@ final class LoopbackServer {
      * the connection instead. The observer is asked once per request, so if it throws, the simulator's
      * error answer is sent.
      */
-    static boolean mayAnswer(HttpExchange exchange, int status) {
-        return !(exchange.getAttribute(OBSERVATION) instanceof Observation observation)
-                || !observation.asked.compareAndSet(false, true)
+    static boolean mayAnswer(int status) {
+        Observation observation = OBSERVATION.get();
+        return observation == null || !observation.asked.compareAndSet(false, true)
                 || observation.observer.answering(observation.request, status);
     }
 
@@ -99,9 +105,13 @@ final class LoopbackServer {
                 exchange.close();
                 return;
             }
-            exchange.setAttribute(OBSERVATION, new Observation(current, request));
+            OBSERVATION.set(new Observation(current, request));
         }
-        handler.handle(exchange);
+        try {
+            handler.handle(exchange);
+        } finally {
+            OBSERVATION.remove();
+        }
     }
 
     /** Gives the root URL, such as {@code http://127.0.0.1:41234}. */

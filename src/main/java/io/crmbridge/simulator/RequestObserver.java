@@ -2,9 +2,9 @@ package io.crmbridge.simulator;
 
 /**
  * Watches the requests a simulator serves, so a test can act at an exact point of a conversation: stop
- * the client when the N-th request arrives, or let the simulator act on a request and lose its answer.
+ * the client when the N-th request arrives, let the simulator act on a request late, or act and lose its answer.
  *
- * <p>Both methods run on the worker thread serving the request, outside the simulator's locks, and may
+ * <p>Its methods run on the worker thread serving the request, outside the simulator's locks, and may
  * block it while the other workers go on serving. A simulator takes one through {@code observeRequests}.
  */
 public interface RequestObserver {
@@ -15,6 +15,13 @@ public interface RequestObserver {
      */
     default boolean arrived(ObservedRequest request) {
         return true;
+    }
+
+    /**
+     * Called once the simulator knows what a request asks for (its {@link ObservedRequest#operation operation}),
+     * before it acts on it: blocking here makes the simulator act late, as a busy system does.
+     */
+    default void named(ObservedRequest request) {
     }
 
     /**

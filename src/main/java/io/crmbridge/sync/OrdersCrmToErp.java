@@ -7,6 +7,8 @@ import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.Json;
 import io.crmbridge.SystemSettings;
+import io.crmbridge.remote.HttpCalls;
+import io.crmbridge.remote.RemoteCallException;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * ERP sale number and state back to the CRM order.
  *
  * <p>A page costs a handful of ERP calls whatever its size: one look-up of the page's references, one create,
- * one quote and one read. Every page starts with the look-up, so syncing a page again (a redelivery after a
- * timeout, a restart after a crash) finds the sales already created instead of creating them twice.
+ * one quote and one read. Every page starts with the look-up, so syncing a page again (a redelivery, a restart
+ * after a crash, the next pass) finds the sales already created instead of creating them twice. A create that
+ * ended without an answer is not redelivered: the ERP may still be creating those sales, so the flow stops for
+ * the pass and the next pass looks them up.
  *
  * <p>An order that cannot be synced goes to the {@link DeadLetters} and the others go on. The watermark moves,
  * and is saved, after each page; a failure of a whole system stops the flow before the page ends, so the
@@ -210,15 +214,28 @@ public final class OrdersCrmToErp {
 
     // ---- the steps of a page ---------------------------------------------------------------------------------
 
+    /**
+     * Finds the ERP sale of each CRM order by its reference. More than one sale for an order (one made by hand, or
+     * left by an ERP that went on creating after the bridge stopped waiting) is reported; the first is used.
+     */
     private Map<String, JsonNode> salesByReference(Collection<String> orderIds) {
         List<JsonNode> found = erp.searchRead("sale.sale",
                 ErpClient.domain(ErpClient.clause("reference", "in", orderIds)), SALE_FIELDS, null,
                 "looking up the sales for " + orderIds.size() + " CRM orders");
-        Map<String, JsonNode> byReference = new LinkedHashMap<>();
+        Map<String, List<JsonNode>> byReference = new LinkedHashMap<>();
         for (JsonNode sale : found) {
-            byReference.putIfAbsent(sale.path("reference").asText(), sale);
+            byReference.computeIfAbsent(sale.path("reference").asText(), key -> new ArrayList<>()).add(sale);
         }
-        return byReference;
+        Map<String, JsonNode> first = new LinkedHashMap<>();
+        byReference.forEach((orderId, sales) -> {
+            first.put(orderId, sales.get(0));
+            if (sales.size() > 1) {
+                LOG.warn("CRM order {} has {} ERP sales ({}); the bridge keeps to sale {}: check the others in the ERP",
+                        orderId, sales.size(), sales.stream().map(sale -> sale.path("id").asText()).toList(),
+                        sales.get(0).path("id").asText());
+            }
+        });
+        return first;
     }
 
     private Map<String, JsonNode> salesById(Collection<Long> saleIds) {
@@ -280,11 +297,27 @@ public final class OrdersCrmToErp {
         return created;
     }
 
+    /**
+     * Creates sales in one ERP call. A create is the one call that must not run twice: when it ends without an
+     * answer after it may have reached the ERP (a timeout, a dropped connection, a 5xx), the ERP may still be
+     * creating the sales, where a redelivery's look-up cannot see them yet. The flow then stops for this pass
+     * instead, and the next pass looks the orders up before creating any.
+     */
     private List<Long> createSales(Collection<ObjectNode> values, String what) {
         ArrayNode params = Json.MAPPER.createArrayNode();
         params.addArray().addAll(values);
         params.add(erp.context());
-        JsonNode answer = erp.call("model.sale.sale.create", params, "creating " + what);
+        JsonNode answer;
+        try {
+            answer = erp.call("model.sale.sale.create", params, "creating " + what);
+        } catch (RemoteCallException e) {
+            if (!createMayHaveRun(e)) {
+                throw e;
+            }
+            throw new BridgeException(e.getMessage() + " while creating " + what + ": the ERP may have created "
+                    + (values.size() == 1 ? "it" : "them") + " all the same, so the orders flow stops for this pass;"
+                    + " the next pass looks the orders up in the ERP before creating any", e);
+        }
         if (!answer.isArray() || answer.size() != values.size()) {
             throw new BridgeException("ERP answered creating " + what + " without one id per sale");
         }
@@ -358,6 +391,18 @@ public final class OrdersCrmToErp {
         DeadLetter letter = deadLetters.add(CrmClient.SYSTEM, ENTITY, id, BridgeException.describe(error));
         LOG.error("CRM order {} not synced (attempt {}, kept in the dead letters): {}", describe(order),
                 letter.attempts(), letter.reason());
+    }
+
+    /**
+     * Tells whether a create that failed with {@code error} may have run in the ERP: not when no connection was
+     * made, nor after 408 or 429, which a server answers without acting on the request.
+     */
+    private static boolean createMayHaveRun(RemoteCallException error) {
+        int status = error.status();
+        if (status == 0) {
+            return HttpCalls.mayHaveReachedTheServer(error);
+        }
+        return status >= 500;
     }
 
     // ---- sale values -----------------------------------------------------------------------------------------

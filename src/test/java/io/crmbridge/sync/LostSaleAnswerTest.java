@@ -1,5 +1,10 @@
 package io.crmbridge.sync;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.ObservedRequest;
 import io.crmbridge.simulator.RequestObserver;
 import io.crmbridge.simulator.SimulatorData;
@@ -7,11 +12,13 @@ import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Reconciliation;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,9 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ERP accepts a sale but its answer never reaches the bridge: the connection drops, or the answer comes after
- * the bridge stopped waiting. Whoever tries again must find that sale by its reference instead of creating a second
- * ERP order for the same CRM order.
+ * The ERP accepts a sale but its answer never reaches the bridge: the connection drops, the answer comes after the
+ * bridge stopped waiting, or the ERP only starts creating the sale then. Whoever tries again must find that sale by
+ * its reference instead of creating a second ERP order for the same CRM order; a second sale made by hand is
+ * reported.
  */
 class LostSaleAnswerTest extends BridgeTest {
 
@@ -72,6 +80,86 @@ class LostSaleAnswerTest extends BridgeTest {
 
         assertThat(held).as("sale creation number %d held until the pass was over", LOST_CREATE).isTrue();
         assertSalesMatchOrdersWithin(PASSES);
+    }
+
+    @Test
+    void saleCreatedOnlyAfterTheResponseTimeout_isNotCreatedAgain_andThePassSaysWhy() {
+        start(Map.of("camel.component.http.response-timeout", "2000"));
+        AtomicInteger creates = new AtomicInteger();
+        CountDownLatch passOver = new CountDownLatch(1);
+        CountDownLatch lateCreateDone = new CountDownLatch(1);
+        systems.erp.observeRequests(new RequestObserver() {
+            @Override
+            public void named(ObservedRequest request) {
+                // A busy ERP: it starts creating this page's sales only after the bridge stopped waiting
+                if (request.operation().equals(SALE_CREATE) && creates.incrementAndGet() == LOST_CREATE) {
+                    awaitQuietly(passOver);
+                }
+            }
+
+            @Override
+            public boolean answering(ObservedRequest request, int status) {
+                if (request.operation().equals(SALE_CREATE) && passOver.getCount() == 0) {
+                    lateCreateDone.countDown();
+                }
+                return true;
+            }
+        });
+
+        ListAppender<ILoggingEvent> errors = new ListAppender<>();
+        errors.start();
+        Logger passLog = (Logger) LoggerFactory.getLogger("io.crmbridge.sync.summary");
+        passLog.addAppender(errors);
+        PassSummary pass;
+        try {
+            pass = bridge.runPass();
+        } finally {
+            passLog.detachAppender(errors);
+            passOver.countDown();
+        }
+        awaitQuietly(lateCreateDone);
+
+        assertThat(pass.succeeded()).as("pass with a create left without an answer").isFalse();
+        assertThat(creates.get()).as("sale creations in that pass: none after the one left without an answer")
+                .isEqualTo(LOST_CREATE);
+        assertThat(errors.list).as("errors of the pass").filteredOn(event -> event.getLevel() == Level.ERROR)
+                .singleElement().extracting(ILoggingEvent::getFormattedMessage).asString().contains("no answer in time (timeout) while creating 5 sales: the ERP may have "
+                + "created them all the same, so the orders flow stops for this pass; the next pass looks the orders "
+                + "up in the ERP before creating any");
+        assertSalesMatchOrdersWithin(PASSES);
+    }
+
+    @Test
+    void orderWithASecondSaleEnteredByHand_isReported_andTheBridgeKeepsToTheFirst() {
+        start(Map.of());
+        bridge.runPass();
+        ErpSimulator.Sale first = systems.erp.sales().get(0);
+        int copy = systems.erp.copySale(first.id());
+        bridge.close();
+        // A bridge starting again from the beginning (its watermark file lost) looks every order up once more
+        startBridgeWith(Map.of("bridge.crm.page-size", "5",
+                "bridge.orders.watermark-file", folder.resolve("started-again.json").toString()));
+
+        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
+        warnings.start();
+        Logger ordersLog = (Logger) LoggerFactory.getLogger(OrdersCrmToErp.class);
+        ordersLog.addAppender(warnings);
+        PassSummary pass;
+        try {
+            pass = bridge.runPass();
+        } finally {
+            ordersLog.detachAppender(warnings);
+        }
+
+        assertThat(warnings.list).as("warnings").filteredOn(event -> event.getLevel() == Level.WARN)
+                .extracting(ILoggingEvent::getFormattedMessage).containsExactly("CRM order " + first.reference()
+                        + " has 2 ERP sales ([" + first.id() + ", " + copy + "]); the bridge keeps to sale "
+                        + first.id() + ": check the others in the ERP");
+        assertThat(pass.ordersCreated()).as("sales created again").isZero();
+        assertThat(systems.erp.salesPerReference()).as("sales per CRM order").containsEntry(first.reference(), 2)
+                .allSatisfy((reference, sales) -> assertThat(sales).as(reference).isLessThanOrEqualTo(2));
+        assertThat(systems.crm.order(UUID.fromString(first.reference())).get("UsrErpNumber"))
+                .as("ERP number the CRM order shows").isEqualTo(first.number());
     }
 
     private void start(Map<String, String> extra) {
