@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -70,6 +71,8 @@ public final class CrmSimulator extends Simulator {
 
     /** The entity sets by name; guarded by {@code this}. */
     private final Map<String, EntitySet> tables = new HashMap<>();
+    /** The most records one query answers; guarded by {@code this}. */
+    private int serverPageSize = Integer.MAX_VALUE;
 
     private final AtomicInteger tokensIssued = new AtomicInteger();
     private final AtomicInteger expiredTokenRejections = new AtomicInteger();
@@ -188,6 +191,17 @@ public final class CrmSimulator extends Simulator {
         }
         put("Product", row("Id", product.id(), "Code", product.code(), "Name", product.name(),
                 "Price", product.price(), "UsrStockQuantity", BigDecimal.ZERO, "ModifiedOn", now()));
+    }
+
+    /**
+     * Makes every query answer at most {@code records} records, with an {@code @odata.nextLink} to the rest, as an
+     * OData service with a page size of its own does.
+     */
+    public synchronized void pageAtMost(int records) {
+        if (records < 1) {
+            throw new IllegalArgumentException("A page holds at least one record");
+        }
+        serverPageSize = records;
     }
 
     /** Deletes the product with {@code code}, as if a user removed it. */
@@ -373,11 +387,25 @@ public final class CrmSimulator extends Simulator {
         List<String> select = options.containsKey("$select")
                 ? selectList(options.get("$select"), schema) : List.copyOf(schema.keySet());
 
-        List<Map<String, Object>> value = tables.get(entity).select(filter, orderBy, skip, top).stream()
-                .map(row -> toJson(row, select, schema)).toList();
+        List<Map<String, Object>> rows = tables.get(entity).select(filter, orderBy, skip, top);
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("@odata.context", baseUrl() + ODATA_PREFIX + "$metadata#" + entity);
-        reply.put("value", value);
+        reply.put("value", rows.stream().limit(serverPageSize).map(row -> toJson(row, select, schema)).toList());
+        if (rows.size() > serverPageSize) {
+            Map<String, String> rest = new LinkedHashMap<>(options);
+            rest.put("$skip", Integer.toString(skip + serverPageSize));
+            if (top != Integer.MAX_VALUE) {
+                rest.put("$top", Integer.toString(top - serverPageSize));
+            }
+            StringBuilder link = new StringBuilder(baseUrl()).append(ODATA_PREFIX).append(entity);
+            String separator = "?";
+            for (Map.Entry<String, String> option : rest.entrySet()) {
+                link.append(separator).append(option.getKey()).append('=')
+                        .append(URLEncoder.encode(option.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+                separator = "&";
+            }
+            reply.put("@odata.nextLink", link.toString());
+        }
         return reply;
     }
 

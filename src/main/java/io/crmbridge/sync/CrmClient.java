@@ -11,13 +11,16 @@ import io.crmbridge.remote.RemoteCallException;
 import io.crmbridge.remote.RemoteCalls;
 import io.crmbridge.remote.TransientStatus;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -45,7 +48,8 @@ public final class CrmClient {
 
     /**
      * Returns the records of an entity that match an OData {@code $filter}, in {@code $orderby} order, at most
-     * {@code top} of them, after skipping {@code skip}.
+     * {@code top} of them, after skipping {@code skip}. A CRM that pages on its own (a page cut short with an
+     * {@code @odata.nextLink}) is followed to the end of the records asked for, on the CRM's own server only.
      */
     public List<JsonNode> query(String entity, String filter, String orderBy, int top, int skip) {
         StringBuilder url = new StringBuilder(entityUrl(entity)).append('?');
@@ -56,14 +60,54 @@ public final class CrmClient {
         if (skip > 0) {
             url.append("&$skip=").append(skip);
         }
-        JsonNode answer = readJson(calls.call(SYSTEM, "GET", url.toString(), null, null), entity);
-        JsonNode value = answer.get("value");
-        if (value == null || !value.isArray()) {
-            throw new BridgeException("CRM answered a query on " + entity + " without a \"value\" array");
+        List<JsonNode> records = new ArrayList<>();
+        Set<String> pagesRead = new HashSet<>();
+        String page = url.toString();
+        while (page != null) {
+            pagesRead.add(page);
+            JsonNode answer = readJson(calls.call(SYSTEM, "GET", page, null, null), entity);
+            JsonNode value = answer.get("value");
+            if (value == null || !value.isArray()) {
+                throw new BridgeException("CRM answered a query on " + entity + " without a \"value\" array");
+            }
+            value.forEach(records::add);
+            JsonNode nextLink = answer.get("@odata.nextLink");
+            page = nextLink == null || nextLink.isNull() || records.size() >= top ? null
+                    : nextPage(entity, page, nextLink, value.isEmpty(), pagesRead);
         }
-        List<JsonNode> records = new ArrayList<>(value.size());
-        value.forEach(records::add);
-        return records;
+        return records.size() > top ? List.copyOf(records.subList(0, top)) : records;
+    }
+
+    /**
+     * Resolves an {@code @odata.nextLink} against the page that gave it. It must lead to the CRM's own server,
+     * which the credential is for, and to a page not read yet; a link after an empty page would never end.
+     */
+    private String nextPage(String entity, String page, JsonNode nextLink, boolean emptyPage, Set<String> pagesRead) {
+        URI next;
+        try {
+            next = nextLink.isTextual() ? URI.create(page).resolve(nextLink.asText().trim()) : null;
+        } catch (IllegalArgumentException unreadable) {
+            next = null;
+        }
+        String problem = null;
+        URI server = URI.create(entityUrl(entity));
+        if (next == null) {
+            problem = "that is no URL";
+        } else if (!server.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
+                || !server.getHost().equalsIgnoreCase(String.valueOf(next.getHost()))
+                || server.getPort() != next.getPort()) {
+            problem = "to another server (" + next.getScheme() + "://" + next.getHost()
+                    + (next.getPort() < 0 ? "" : ":" + next.getPort()) + "), which the bridge sends no credential to";
+        } else if (emptyPage) {
+            problem = "after a page without records";
+        } else if (pagesRead.contains(next.toString())) {
+            problem = "to a page it had already given";
+        }
+        if (problem != null) {
+            throw new BridgeException("CRM answered a query on " + entity + " with an @odata.nextLink " + problem
+                    + "; the records after it are not read");
+        }
+        return next.toString();
     }
 
     /** Returns one record by its {@code Id}. */

@@ -3,6 +3,7 @@ package io.crmbridge.sync;
 import io.crmbridge.simulator.ErpSimulator;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeTest;
+import io.crmbridge.testsupport.Reconciliation;
 import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,10 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keyset paging on (ModifiedOn, Id) skips nothing and repeats nothing, however the stamps fall. */
+/**
+ * Keyset paging on (ModifiedOn, Id) skips nothing and repeats nothing, however the stamps fall; a CRM that pages on
+ * its own is followed to the end of every query.
+ */
 class PagingTest extends BridgeTest {
 
     @Test
@@ -69,6 +73,21 @@ class PagingTest extends BridgeTest {
         assertThat(sales.values()).as("sales per CRM order").containsOnly(1L);
         assertThat(systems.crm.orders()).allSatisfy(order ->
                 assertThat(order.get("UsrErpNumber")).as("ERP number of " + order.get("Number")).isNotNull());
+    }
+
+    @Test
+    void crmPagingOnItsOwn_isFollowedThroughItsNextLinks_soNoOrderLineOrProductIsMissed() {
+        // 20 orders of one to four lines, 12 products; the CRM answers at most 3 records a query, the bridge asks 5
+        start(SimulatorData.generate(11L, 4, 12, 20, Simulators.START), "5");
+        systems.crm.pageAtMost(3);
+
+        PassSummary pass = bridge.runPass();
+
+        assertThat(pass.succeeded()).as("pass succeeded: " + pass.line()).isTrue();
+        assertThat(Reconciliation.problems(systems.crm, systems.erp)).as("orders against sales, line by line")
+                .isEmpty();
+        assertThat(pass.stockUpdated()).as("CRM products given their ERP stock").isEqualTo(12);
+        assertThat(pass.stockOneSided()).as("products found on one side only").isZero();
     }
 
     private Map<String, Long> salesPerReference() {
