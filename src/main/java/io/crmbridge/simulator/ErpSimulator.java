@@ -273,6 +273,17 @@ public final class ErpSimulator extends Simulator {
         return copy.id;
     }
 
+    /**
+     * Adds a salable product, as an ERP user would, even under a code another product has already; a null
+     * {@code quantity} makes the simulator report no quantity for it. Returns its id.
+     */
+    public synchronized int addProduct(String code, String name, BigDecimal quantity) {
+        int id = products.size() + 1;
+        products.add(new ProductRow(id, code, name, BigDecimal.TEN));
+        stock.put(id, quantity);
+        return id;
+    }
+
     /** Gives the quantity of the product with {@code code} in the storage location. */
     public synchronized BigDecimal stockQuantity(String code) {
         return stock.get(productByCode(code).id());
@@ -772,6 +783,9 @@ public final class ErpSimulator extends Simulator {
             return total;
         }
         BigDecimal inStorage = stock.get(productId);
+        if (inStorage == null) {
+            return null;
+        }
         BigDecimal onShopFloor = shopStock.getOrDefault(productId, BigDecimal.ZERO);
         for (Object id : ids) {
             if (!(TrytonDomain.normalize(id) instanceof BigDecimal location)) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class InventoryErpToCrm {
     private static final String STOCK = "bridgeStock";
     private static final String READ = "bridgeProductsRead";
     private static final String SIDES = "bridgeProductSides";
+    /** Why the ERP stock of a code cannot be used, by product code. */
+    private static final String UNUSABLE = "bridgeUnusableStock";
 
     /** The codes of the ERP stock locations whose quantities count, read at start (bridge.erp.stock-locations). */
     private final List<String> stockLocations;
@@ -63,15 +66,35 @@ public final class InventoryErpToCrm {
                 ErpClient.domain(ErpClient.clause("salable", "=", true)),
                 List.of("code", "rec_name", "quantity"), locations, "reading stock quantities");
         Map<String, BigDecimal> stock = new HashMap<>();
+        Map<String, String> unusable = new HashMap<>();
+        Map<String, List<String>> idsByCode = new HashMap<>();
         OneSidedProducts sides = new OneSidedProducts();
         for (JsonNode product : found) {
             String code = product.path("code").asText("");
+            String id = product.path("id").asText("");
             sides.erp(product.path("id").asLong(), code, product.path("rec_name").asText(""));
-            if (!code.isBlank() && product.path("quantity").isNumber()) {
-                stock.put(code, product.path("quantity").decimalValue());
+            if (code.isBlank()) {
+                continue;
+            }
+            idsByCode.computeIfAbsent(code, key -> new ArrayList<>()).add(id);
+            JsonNode quantity = product.path("quantity");
+            if (quantity.isNumber()) {
+                stock.put(code, quantity.decimalValue());
+            } else {
+                unusable.put(code, "ERP product " + code + " (" + id + ") has a quantity that is not a number: "
+                        + shortened(quantity.isMissingNode() ? "none" : quantity.toString()));
             }
         }
+        // Which of two products under one code holds the stock is not for the bridge to guess.
+        idsByCode.forEach((code, ids) -> {
+            if (ids.size() > 1) {
+                stock.remove(code);
+                unusable.put(code, "the ERP has " + ids.size() + " salable products with code " + code + " (ids "
+                        + String.join(", ", ids) + ")");
+            }
+        });
         exchange.setVariable(STOCK, stock);
+        exchange.setVariable(UNUSABLE, unusable);
         exchange.setVariable(SIDES, sides);
         exchange.setVariable(READ, 0);
         exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
@@ -98,6 +121,13 @@ public final class InventoryErpToCrm {
         Map<String, BigDecimal> stock = exchange.getVariable(STOCK, Map.class);
         String id = product.path("Id").asText("");
         String code = product.path("Code").asText("");
+        @SuppressWarnings("unchecked")
+        String unusable = id.isBlank() ? null : (String) exchange.getVariable(UNUSABLE, Map.class).get(code);
+        if (unusable != null) {
+            stats.stockFailed();
+            LOG.error("CRM product {} ({}) stock not updated: {}", code, id, unusable);
+            return;
+        }
         BigDecimal quantity = stock.get(code);
         if (quantity == null || id.isBlank()) {
             LOG.debug("CRM product {} ({}) has no stock in the ERP", code, id);
@@ -141,6 +171,11 @@ public final class InventoryErpToCrm {
         if (!reported.equals(warnings.keySet())) {
             oneSided.save(warnings.keySet());
         }
+    }
+
+    /** A value as an error shows it: whole up to 40 characters. */
+    private static String shortened(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 
     private static List<String> stockLocations(SystemSettings settings) {

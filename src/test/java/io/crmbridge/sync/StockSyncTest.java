@@ -159,6 +159,32 @@ class StockSyncTest extends BridgeTest {
     }
 
     @Test
+    void twoErpProductsUnderOneCode_orOneWithoutAQuantity_failThatCrmProductOnce_andLeaveItsStock() {
+        start(BOTH_SIDES, BOTH_SIDES);
+        for (String code : List.of("SKU-001", "SKU-002", "SKU-003", "SKU-004")) {
+            systems.erp.setStockQuantity(code, new BigDecimal("5"));
+        }
+        int twin = systems.erp.addProduct("SKU-002", "Entered twice", new BigDecimal("1"));
+        int unknown = systems.erp.addProduct("SKU-NO-QTY", "Stock unknown", null);
+        systems.crm.addProduct(new SimulatorData.Product(UUID.randomUUID(), "SKU-NO-QTY", "Stock unknown",
+                BigDecimal.TEN, BigDecimal.ZERO));
+        Object twinBefore = systems.crm.product("SKU-002").get("UsrStockQuantity");
+
+        Pass pass = runPass();
+
+        String sku2 = "CRM product SKU-002 (" + systems.crm.product("SKU-002").get("Id") + ") stock not updated: ";
+        String noQty = "CRM product SKU-NO-QTY (" + systems.crm.product("SKU-NO-QTY").get("Id")
+                + ") stock not updated: ";
+        assertThat(pass.errors).as("errors").containsExactlyInAnyOrder(
+                sku2 + "the ERP has 2 salable products with code SKU-002 (ids 2, " + twin + ")",
+                noQty + "ERP product SKU-NO-QTY (" + unknown + ") has a quantity that is not a number: null");
+        assertThat(pass.summary.stockFailed()).as("stock.failed").isEqualTo(2);
+        assertThat(pass.summary.stockUpdated()).as("the other products updated").isEqualTo(3);
+        assertThat(systems.crm.product("SKU-002").get("UsrStockQuantity")).as("SKU-002 in the CRM")
+                .isEqualTo(twinBefore);
+    }
+
+    @Test
     void unreadableOneSidedFile_failsTheStockFlow_withAnErrorNamingTheFile() throws Exception {
         startWithOneSidedProducts();
         Files.writeString(systems.oneSidedFile(), "not json");
