@@ -1,5 +1,6 @@
 package io.crmbridge.boot;
 
+import io.crmbridge.BridgeException;
 import io.crmbridge.BridgeNames;
 import io.crmbridge.sync.PassSummary;
 import org.apache.camel.CamelContext;
@@ -68,8 +69,17 @@ public final class BridgeApplication {
         }
     }
 
+    /**
+     * Reads a true-or-false setting, false when unset; anything else stops the start naming the setting, where
+     * Camel would fail building the route that reads it.
+     */
     private static boolean flag(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).map(value -> Boolean.parseBoolean(value.trim())).orElse(false);
+        return properties.resolveProperty(key).map(String::trim).filter(value -> !value.isEmpty()).map(value -> {
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw new BridgeException("Setting " + key + " must be true or false, not '" + value + "'");
+            }
+            return Boolean.parseBoolean(value);
+        }).orElse(false);
     }
 
     /** Runs a single pass, or a replay of the dead letters, when asked to, then lets Camel Main stop. */

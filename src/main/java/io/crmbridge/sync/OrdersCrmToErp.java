@@ -162,9 +162,11 @@ public final class OrdersCrmToErp {
                 succeeded(byId.get(orderId), synced.get(orderId), created.containsKey(orderId));
             }
         });
-        if (!created.isEmpty()) {
-            LOG.info("Created {} ERP sale{} for the CRM orders from {} to {}", created.size(),
-                    created.size() == 1 ? "" : "s", describe(byId.get(created.keySet().iterator().next())),
+        if (created.size() == 1) {
+            LOG.info("Created 1 ERP sale for the CRM order {}", describe(byId.get(created.keySet().iterator().next())));
+        } else if (!created.isEmpty()) {
+            LOG.info("Created {} ERP sales for the CRM orders from {} to {}", created.size(),
+                    describe(byId.get(created.keySet().iterator().next())),
                     describe(byId.get(List.copyOf(created.keySet()).get(created.size() - 1))));
         }
     }
