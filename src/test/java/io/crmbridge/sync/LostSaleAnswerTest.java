@@ -106,26 +106,16 @@ class LostSaleAnswerTest extends BridgeTest {
             }
         });
 
-        ListAppender<ILoggingEvent> errors = new ListAppender<>();
-        errors.start();
-        Logger passLog = (Logger) LoggerFactory.getLogger("io.crmbridge.sync.summary");
-        passLog.addAppender(errors);
-        PassSummary pass;
-        try {
-            pass = bridge.runPass();
-        } finally {
-            passLog.detachAppender(errors);
-            passOver.countDown();
-        }
+        LoggedPass pass = runPassLogging(Level.ERROR, "io.crmbridge.sync.summary");
+        passOver.countDown();
         awaitQuietly(lateCreateDone);
 
-        assertThat(pass.succeeded()).as("pass with a create left without an answer").isFalse();
+        assertThat(pass.summary().succeeded()).as("pass with a create left without an answer").isFalse();
         assertThat(creates.get()).as("sale creations in that pass: none after the one left without an answer")
                 .isEqualTo(LOST_CREATE);
-        assertThat(errors.list).as("errors of the pass").filteredOn(event -> event.getLevel() == Level.ERROR)
-                .singleElement().extracting(ILoggingEvent::getFormattedMessage).asString().contains("no answer in time (timeout) while creating 5 sales: the ERP may have "
-                + "created them all the same, so the orders flow stops for this pass; the next pass looks the orders "
-                + "up in the ERP before creating any");
+        assertThat(pass.lines()).as("errors of the pass").singleElement().asString().contains("no answer in time "
+                + "(timeout) while creating 5 sales: the ERP may have created them all the same, so the orders flow "
+                + "stops for this pass; the next pass looks the orders up in the ERP before creating any");
         assertSalesMatchOrdersWithin(PASSES);
     }
 
@@ -140,26 +130,34 @@ class LostSaleAnswerTest extends BridgeTest {
         startBridgeWith(Map.of("bridge.crm.page-size", "5",
                 "bridge.orders.watermark-file", folder.resolve("started-again.json").toString()));
 
-        ListAppender<ILoggingEvent> warnings = new ListAppender<>();
-        warnings.start();
-        Logger ordersLog = (Logger) LoggerFactory.getLogger(OrdersCrmToErp.class);
-        ordersLog.addAppender(warnings);
-        PassSummary pass;
-        try {
-            pass = bridge.runPass();
-        } finally {
-            ordersLog.detachAppender(warnings);
-        }
+        LoggedPass pass = runPassLogging(Level.WARN, OrdersCrmToErp.class.getName());
 
-        assertThat(warnings.list).as("warnings").filteredOn(event -> event.getLevel() == Level.WARN)
-                .extracting(ILoggingEvent::getFormattedMessage).containsExactly("CRM order " + first.reference()
+        assertThat(pass.lines()).as("warnings").containsExactly("CRM order " + first.reference()
                         + " has 2 ERP sales ([" + first.id() + ", " + copy + "]); the bridge keeps to sale "
                         + first.id() + ": check the others in the ERP");
-        assertThat(pass.ordersCreated()).as("sales created again").isZero();
+        assertThat(pass.summary().ordersCreated()).as("sales created again").isZero();
         assertThat(systems.erp.salesPerReference()).as("sales per CRM order").containsEntry(first.reference(), 2)
                 .allSatisfy((reference, sales) -> assertThat(sales).as(reference).isLessThanOrEqualTo(2));
         assertThat(systems.crm.order(UUID.fromString(first.reference())).get("UsrErpNumber"))
                 .as("ERP number the CRM order shows").isEqualTo(first.number());
+    }
+
+    /** Runs a pass and returns its summary with the lines of {@code level} that {@code logger} logged. */
+    private LoggedPass runPassLogging(Level level, String logger) {
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        Logger log = (Logger) LoggerFactory.getLogger(logger);
+        log.addAppender(events);
+        try {
+            PassSummary summary = bridge.runPass();
+            return new LoggedPass(summary, events.list.stream().filter(event -> event.getLevel() == level)
+                    .map(ILoggingEvent::getFormattedMessage).toList());
+        } finally {
+            log.detachAppender(events);
+        }
+    }
+
+    private record LoggedPass(PassSummary summary, List<String> lines) {
     }
 
     private void start(Map<String, String> extra) {
