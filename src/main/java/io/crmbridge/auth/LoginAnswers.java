@@ -6,9 +6,9 @@ import io.crmbridge.logging.LogSecrets;
 import io.crmbridge.remote.HttpReply;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
