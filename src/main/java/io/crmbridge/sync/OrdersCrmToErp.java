@@ -109,14 +109,23 @@ public final class OrdersCrmToErp {
     /**
      * Syncs a page of CRM orders. An order that fails alone is dead-lettered and the page goes on; a failure of a
      * whole system (login refused, system down or not answering) is thrown, since every order would fail alike.
+     * So is a page holding an order without an Id: such an order could be neither synced nor kept as a dead letter,
+     * and the CRM always sends one, so the answer itself is wrong; the page is read again by the next pass.
      */
     public void syncPage(List<JsonNode> orders) {
-        Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (JsonNode order : orders) {
             String id = order.path("Id").asText("");
             if (!CrmClient.isKey(id)) {
-                failed(order, new RecordException("CRM order " + describe(order) + " has no Id that is a GUID"));
-            } else if (keyOf(order).isEmpty()) {
+                String number = order.path("Number").asText("");
+                throw new BridgeException("CRM answered " + (number.isEmpty() ? "an order" : "order " + number)
+                        + (id.isEmpty() ? " without an Id" : " with an Id that is no GUID")
+                        + ": the orders flow stops before this page, which the next pass reads again");
+            }
+        }
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        for (JsonNode order : orders) {
+            String id = order.get("Id").asText();
+            if (keyOf(order).isEmpty()) {
                 failed(order, new RecordException("CRM order " + describe(order) + " has no readable ModifiedOn"));
             } else {
                 byId.put(id, order);
@@ -383,13 +392,7 @@ public final class OrdersCrmToErp {
             throw error;
         }
         stats.orderFailed();
-        String id = order.path("Id").asText("");
-        if (!CrmClient.isKey(id)) {
-            // Without a usable Id the order cannot be read again, so a dead letter could never be replayed.
-            LOG.error("CRM order {} not synced, and not kept in the dead letters, which need its Id: {}",
-                    describe(order), BridgeException.describe(error));
-            return;
-        }
+        String id = order.get("Id").asText();
         DeadLetter letter = deadLetters.add(CrmClient.SYSTEM, ENTITY, id, BridgeException.describe(error));
         LOG.error("CRM order {} not synced (attempt {}, kept in the dead letters): {}", describe(order),
                 letter.attempts(), letter.reason());

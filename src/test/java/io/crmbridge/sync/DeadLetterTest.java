@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,6 +142,29 @@ class DeadLetterTest extends BridgeTest {
 
     /** Starts the simulators on the usual data plus one order of a single line of {@code code}. */
     /** Starts with one order of a product the ERP will not sell, and syncs it once: it goes to the dead letters. */
+    @Test
+    void orderAnsweredWithoutId_stopsTheFlowBeforeItsPage_andTheNextPassSyncsIt() {
+        systems = Simulators.start(folder);
+        startBridgeWith(Map.of());
+        bridge.runPass();
+        systems.clock.advance(Duration.ofSeconds(1));
+        SimulatorData.Order added = systems.crm.addRandomOrder();
+        // One broken answer, as from a proxy in between: the new order without its Id
+        systems.crm.failNextRequests(1, 200, "application/json", "{\"value\":[{\"Number\":\"" + added.number()
+                + "\",\"ModifiedOn\":\"" + added.modifiedOn() + "\",\"AccountId\":\"" + added.accountId()
+                + "\"}]}");
+
+        PassSummary broken = bridge.runPass();
+        PassSummary next = bridge.runPass();
+
+        assertThat(broken.flowsFailed()).as("flows failed by the broken answer").isEqualTo(1);
+        assertThat(broken.ordersFailed()).as("orders.failed of the broken pass").isEqualTo(1);
+        assertThat(systems.deadLetterFile()).as("dead-letter file").doesNotExist();
+        assertThat(next.ordersCreated()).as("orders created by the next pass").isEqualTo(1);
+        assertThat(systems.erp.saleByReference(added.id().toString())).as("ERP sale of " + added.number())
+                .isPresent();
+    }
+
     private SimulatorData.Order deadLetterOneOrder() {
         SimulatorData.Order refused = startWithOneOrderOf(CODE);
         systems.erp.setSalable(CODE, false);
