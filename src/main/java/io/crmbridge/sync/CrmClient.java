@@ -61,28 +61,35 @@ public final class CrmClient {
             url.append("&$skip=").append(skip);
         }
         List<JsonNode> records = new ArrayList<>();
-        Set<String> pagesRead = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         String page = url.toString();
         while (page != null) {
-            pagesRead.add(page);
             JsonNode answer = readJson(calls.call(SYSTEM, "GET", page, null, null), entity);
             JsonNode value = answer.get("value");
             if (value == null || !value.isArray()) {
                 throw new BridgeException("CRM answered a query on " + entity + " without a \"value\" array");
             }
-            value.forEach(records::add);
+            int before = records.size();
+            for (JsonNode record : value) {
+                // A page that starts where the one before ended gives records twice: each counts once.
+                String id = record.path("Id").asText("");
+                if (id.isEmpty() || ids.add(id)) {
+                    records.add(record);
+                }
+            }
             JsonNode nextLink = answer.get("@odata.nextLink");
             page = nextLink == null || nextLink.isNull() || records.size() >= top ? null
-                    : nextPage(entity, page, nextLink, value.isEmpty(), pagesRead);
+                    : nextPage(entity, page, nextLink, records.size() > before);
         }
         return records.size() > top ? List.copyOf(records.subList(0, top)) : records;
     }
 
     /**
-     * Resolves an {@code @odata.nextLink} against the page that gave it. It must lead to the CRM's own server,
-     * which the credential is for, and to a page not read yet; a link after an empty page would never end.
+     * Resolves an {@code @odata.nextLink} against the page that gave it. It must lead to the same entity set on the
+     * CRM's own server, which the credential is for, without user-info, and follow a page that brought records not
+     * read before: a link after a page without new records would never end.
      */
-    private String nextPage(String entity, String page, JsonNode nextLink, boolean emptyPage, Set<String> pagesRead) {
+    private String nextPage(String entity, String page, JsonNode nextLink, boolean newRecords) {
         URI next;
         try {
             next = nextLink.isTextual() ? URI.create(page).resolve(nextLink.asText().trim()) : null;
@@ -90,18 +97,19 @@ public final class CrmClient {
             next = null;
         }
         String problem = null;
-        URI server = URI.create(entityUrl(entity));
-        if (next == null) {
+        URI entitySet = URI.create(entityUrl(entity));
+        if (next == null || next.getHost() == null) {
             problem = "that is no URL";
-        } else if (!server.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
-                || !server.getHost().equalsIgnoreCase(String.valueOf(next.getHost()))
-                || server.getPort() != next.getPort()) {
+        } else if (!entitySet.getScheme().equalsIgnoreCase(String.valueOf(next.getScheme()))
+                || !entitySet.getHost().equalsIgnoreCase(next.getHost()) || entitySet.getPort() != next.getPort()) {
             problem = "to another server (" + next.getScheme() + "://" + next.getHost()
                     + (next.getPort() < 0 ? "" : ":" + next.getPort()) + "), which the bridge sends no credential to";
-        } else if (emptyPage) {
-            problem = "after a page without records";
-        } else if (pagesRead.contains(next.toString())) {
-            problem = "to a page it had already given";
+        } else if (next.getRawUserInfo() != null) {
+            problem = "holding user-info (user:password@)";
+        } else if (!entitySet.getRawPath().equals(next.getRawPath())) {
+            problem = "to another entity set than " + entity;
+        } else if (!newRecords) {
+            problem = "after a page without records it had not given before";
         }
         if (problem != null) {
             throw new BridgeException("CRM answered a query on " + entity + " with an @odata.nextLink " + problem

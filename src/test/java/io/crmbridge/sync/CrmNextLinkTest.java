@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A CRM's {@code @odata.nextLink}: followed when relative or on the CRM's own server, refused where it would take
- * the credential elsewhere or never end.
+ * A CRM's {@code @odata.nextLink}: followed when relative or on the CRM's own server, each record kept once; refused
+ * where it would take the credential elsewhere, read another entity set, or never end.
  */
 class CrmNextLinkTest {
 
@@ -85,19 +85,43 @@ class CrmNextLinkTest {
     }
 
     @Test
-    void nextLinkAfterAnEmptyPage_orBackToAPageRead_stopsTheQuery() {
-        pageAnswers(null, "{\"value\":[],\"@odata.nextLink\":\"Order?$skip=1\"}");
+    void pageStartingBeforeTheLastOneEnded_givesEachRecordOnce() {
+        pageAnswers(null, "{\"value\":[{\"Id\":\"a\"},{\"Id\":\"b\"}],\"@odata.nextLink\":\"Order?$skip=1\"}");
+        pageAnswers("1", "{\"value\":[{\"Id\":\"b\"},{\"Id\":\"c\"}]}");
 
-        assertThatThrownBy(() -> client.query("Order", null, "Id asc", 5, 0))
-                .hasMessage("CRM answered a query on Order with an @odata.nextLink after a page without records; the "
-                        + "records after it are not read");
+        List<JsonNode> orders = client.query("Order", null, "Id asc", 5, 0);
 
+        assertThat(orders).extracting(order -> order.get("Id").asText()).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void nextLinkAfterAPageWithoutNewRecords_stopsTheQuery() {
+        // Back to the first page's records under another spelling of its link: the same records again
         pageAnswers(null, "{\"value\":[{\"Id\":\"a\"}],\"@odata.nextLink\":\"Order?$skip=1\"}");
-        pageAnswers("1", "{\"value\":[{\"Id\":\"b\"}],\"@odata.nextLink\":\"Order?$skip=1\"}");
+        pageAnswers("1", "{\"value\":[{\"Id\":\"a\"}],\"@odata.nextLink\":\"Order?$skip=1&x=2\"}");
 
         assertThatThrownBy(() -> client.query("Order", null, "Id asc", 5, 0))
-                .hasMessage("CRM answered a query on Order with an @odata.nextLink to a page it had already given; "
+                .hasMessage("CRM answered a query on Order with an @odata.nextLink after a page without records it "
+                        + "had not given before; the records after it are not read");
+        crm.verify(2, getRequestedFor(urlPathEqualTo(ORDERS)));
+    }
+
+    @Test
+    void nextLinkToAnotherEntitySet_orHoldingUserInfo_isNotFollowed() {
+        pageAnswers(null, "{\"value\":[{\"Id\":\"a\"}],\"@odata.nextLink\":\"Account?$top=2\"}");
+
+        assertThatThrownBy(() -> client.query("Order", null, "Id asc", 5, 0))
+                .hasMessage("CRM answered a query on Order with an @odata.nextLink to another entity set than Order; "
                         + "the records after it are not read");
+
+        pageAnswers(null, "{\"value\":[{\"Id\":\"a\"}],\"@odata.nextLink\":\"http://sync:link-secret@127.0.0.1:"
+                + crm.port() + ORDERS + "?$skip=1\"}");
+
+        assertThatThrownBy(() -> client.query("Order", null, "Id asc", 5, 0))
+                .hasMessage("CRM answered a query on Order with an @odata.nextLink holding user-info (user:password@); "
+                        + "the records after it are not read");
+        crm.verify(0, getRequestedFor(urlPathEqualTo("/0/odata/Account")));
+        crm.verify(2, getRequestedFor(urlPathEqualTo(ORDERS)));
     }
 
     /** Answers the order query with {@code body}: the first page when {@code skip} is null, else that page. */
