@@ -18,6 +18,7 @@ import io.crmbridge.remote.Replies;
 import io.crmbridge.sync.CrmClient;
 import io.crmbridge.sync.DeadLetters;
 import io.crmbridge.sync.ErpClient;
+import io.crmbridge.sync.InDoubtOrders;
 import io.crmbridge.sync.InventoryErpToCrm;
 import io.crmbridge.sync.OneSidedStore;
 import io.crmbridge.sync.OrdersCrmToErp;
@@ -122,10 +123,12 @@ public final class BridgeBeans implements CamelConfiguration {
         Duration clockSkew = settings.globalDuration("orders.clock-skew", WatermarkStore.DEFAULT_CLOCK_SKEW);
         Path deadLetterFile = Path.of(settings.global("dead-letters.file").orElse("data/dead-letters.jsonl"));
         Path oneSidedFile = Path.of(settings.global("stock.one-sided-file").orElse("data/stock-one-sided.json"));
+        Path inDoubtFile = Path.of(settings.global("orders.in-doubt-file").orElse("data/orders-in-doubt.json"));
         registry.bind("passStats", stats);
         registry.bind("transientFailure", new TransientFailure());
         registry.bind("ordersCrmToErp", new OrdersCrmToErp(settings, crm, erp,
-                new WatermarkStore(watermarkFile, clock, clockSkew), new DeadLetters(deadLetterFile, clock), stats));
+                new WatermarkStore(watermarkFile, clock, clockSkew), new DeadLetters(deadLetterFile, clock),
+                new InDoubtOrders(inDoubtFile), stats, clock));
         registry.bind("inventoryErpToCrm", new InventoryErpToCrm(settings, crm, erp,
                 new OneSidedStore(oneSidedFile), stats));
     }

@@ -112,6 +112,7 @@ final class EmbeddedSimulators implements AutoCloseable {
             overrides.put("bridge.orders.watermark-file", state.resolve("orders-watermark.json").toString());
             overrides.put("bridge.dead-letters.file", state.resolve("dead-letters.jsonl").toString());
             overrides.put("bridge.stock.one-sided-file", state.resolve("stock-one-sided.json").toString());
+            overrides.put("bridge.orders.in-doubt-file", state.resolve("orders-in-doubt.json").toString());
             // With both systems simulated in this process, no other instance syncs them: a lock shared with one
             // would leave this instance's simulators unsynced while the other leads.
             if (crm != null && erp != null && unset(properties, "bridge.cluster.folder")) {

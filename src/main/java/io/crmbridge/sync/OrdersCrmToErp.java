@@ -14,15 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -52,6 +56,7 @@ public final class OrdersCrmToErp {
     /** Order Ids per line query: keeps the URL of an {@code OrderId eq ... or ...} filter near 1,500 characters. */
     private static final int ORDERS_PER_LINE_QUERY = 25;
     private static final int LINES_PER_QUERY = 1000;
+    private static final Duration DEFAULT_IN_DOUBT_WAIT = Duration.ofMinutes(15);
 
     /** Where the first pass starts without a saved watermark (bridge.orders.start-from), read at start. */
     private final Instant startFrom;
@@ -60,6 +65,12 @@ public final class OrdersCrmToErp {
     private final WatermarkStore store;
     private final DeadLetters deadLetters;
     private final PassStats stats;
+    private final InDoubtOrders inDoubt;
+    /** How long an order in doubt waits for its sale to appear before it is created (bridge.orders.in-doubt-wait). */
+    private final Duration inDoubtWait;
+    private final Clock clock;
+    /** The orders in doubt reported as waiting in this pass, which may meet them twice: by Id and in a page. */
+    private final Set<String> reportedWaiting = ConcurrentHashMap.newKeySet();
     private final Map<String, Party> parties = new ConcurrentHashMap<>();
     private final Map<String, Product> products = new ConcurrentHashMap<>();
 
@@ -69,25 +80,52 @@ public final class OrdersCrmToErp {
      * @throws BridgeException when bridge.orders.start-from is no ISO-8601 time with offset
      */
     public OrdersCrmToErp(SystemSettings settings, CrmClient crm, ErpClient erp, WatermarkStore store,
-                          DeadLetters deadLetters, PassStats stats) {
+                          DeadLetters deadLetters, InDoubtOrders inDoubt, PassStats stats, Clock clock) {
         this.startFrom = settings.global("orders.start-from").map(OrdersCrmToErp::readStartFrom)
                 .orElse(Instant.EPOCH);
+        this.inDoubtWait = settings.globalDuration("orders.in-doubt-wait", DEFAULT_IN_DOUBT_WAIT);
         this.crm = crm;
         this.erp = erp;
         this.store = store;
         this.deadLetters = deadLetters;
+        this.inDoubt = inDoubt;
         this.stats = stats;
+        this.clock = clock;
     }
 
     /** Starts a pass at the saved watermark; ERP look-ups are cached for one pass only. */
     public void beginPass(Exchange exchange) {
         // A damaged dead-letter file must stop the pass before it changes anything in the ERP.
         deadLetters.size();
+        reportedWaiting.clear();
         parties.clear();
         products.clear();
         erp.resetContext();
         exchange.setVariable(CURSOR, store.load(new Watermark(startFrom, "")));
         exchange.setVariable(BridgeNames.MORE_PAGES, Boolean.TRUE);
+    }
+
+    /**
+     * Syncs the orders in doubt again, reading each from the CRM by its Id: the watermark may have passed them
+     * while they waited for their sale to appear in the ERP. An order the CRM no longer gives is dead-lettered and
+     * leaves the list.
+     */
+    public void syncInDoubt() {
+        Map<String, Instant> doubts = inDoubt.load();
+        if (doubts.isEmpty()) {
+            return;
+        }
+        Set<String> unreadable;
+        try {
+            unreadable = syncById(doubts.keySet());
+        } finally {
+            deadLetters.flush();
+        }
+        if (!unreadable.isEmpty()) {
+            Map<String, Instant> left = inDoubt.load();
+            left.keySet().removeAll(unreadable);
+            inDoubt.save(left);
+        }
     }
 
     /** Reads the next page of orders after the cursor. */
@@ -136,8 +174,10 @@ public final class OrdersCrmToErp {
         }
 
         Map<String, JsonNode> sales = salesByReference(byId.keySet());
-        Map<String, ObjectNode> newSales = newSales(byId, sales);
+        Set<String> waiting = settleDoubts(byId, sales);
+        Map<String, ObjectNode> newSales = newSales(byId, sales, waiting);
         Map<String, Long> created = create(newSales, byId);
+        forgetDoubts(created.keySet());
         Map<Long, String> drafts = new LinkedHashMap<>();
         created.forEach((orderId, saleId) -> drafts.put(saleId, orderId));
         sales.forEach((orderId, sale) -> {
@@ -198,32 +238,88 @@ public final class OrdersCrmToErp {
         parties.clear();
         products.clear();
         erp.resetContext();
-        List<JsonNode> orders = new ArrayList<>();
-        for (DeadLetter letter : letters) {
-            try {
-                orders.add(crm.get(ENTITY, letter.recordId()));
-            } catch (RuntimeException e) {
-                if (!Failures.isRecordFailure(e)) {
-                    deadLetters.flush();
-                    throw e;
-                }
-                deadLetters.add(CrmClient.SYSTEM, ENTITY, letter.recordId(), BridgeException.describe(e));
-                stats.orderFailed();
-            }
-            if (orders.size() == crm.pageSize()) {
-                syncPage(orders);
-                orders.clear();
-            }
-        }
         try {
-            syncPage(orders);
+            syncById(letters.stream().map(DeadLetter::recordId).toList());
         } finally {
             deadLetters.flush();
         }
         return deadLetters.list(CrmClient.SYSTEM, ENTITY).size();
     }
 
+    /**
+     * Reads orders by Id and syncs them a page at a time; an order the CRM cannot give is dead-lettered with the
+     * reason. Returns the Ids of those.
+     */
+    private Set<String> syncById(Collection<String> orderIds) {
+        Set<String> unreadable = new LinkedHashSet<>();
+        List<JsonNode> orders = new ArrayList<>();
+        for (String orderId : orderIds) {
+            try {
+                orders.add(crm.get(ENTITY, orderId));
+            } catch (RuntimeException e) {
+                if (!Failures.isRecordFailure(e)) {
+                    throw e;
+                }
+                deadLetters.add(CrmClient.SYSTEM, ENTITY, orderId, BridgeException.describe(e));
+                stats.orderFailed();
+                unreadable.add(orderId);
+            }
+            if (orders.size() == crm.pageSize()) {
+                syncPage(orders);
+                orders.clear();
+            }
+        }
+        syncPage(orders);
+        return unreadable;
+    }
+
     // ---- the steps of a page ---------------------------------------------------------------------------------
+
+    /**
+     * Takes the page's orders in doubt off the list once their sale has appeared, and returns those that still
+     * wait for it: none is created before {@code bridge.orders.in-doubt-wait} has passed since its create went
+     * unanswered. One whose wait is over is created again, and leaves the list once created.
+     */
+    private Set<String> settleDoubts(Map<String, JsonNode> orders, Map<String, JsonNode> sales) {
+        Map<String, Instant> doubts = inDoubt.load();
+        if (doubts.isEmpty()) {
+            return Set.of();
+        }
+        Instant now = clock.instant();
+        Set<String> waiting = new LinkedHashSet<>();
+        boolean settled = false;
+        for (String orderId : orders.keySet()) {
+            Instant since = doubts.get(orderId);
+            if (since != null && sales.containsKey(orderId)) {
+                doubts.remove(orderId);
+                settled = true;
+            } else if (since != null && now.isBefore(since.plus(inDoubtWait))) {
+                waiting.add(orderId);
+            }
+        }
+        if (settled) {
+            inDoubt.save(doubts);
+        }
+        List<String> unreported = waiting.stream().filter(reportedWaiting::add).toList();
+        if (!unreported.isEmpty()) {
+            LOG.warn("{} CRM order{} ({}) wait for the ERP, which did not answer creating their sales: the bridge "
+                    + "looks for them on every pass and creates any still missing {} after that create",
+                    unreported.size(), unreported.size() == 1 ? "" : "s",
+                    unreported.stream().map(orderId -> describe(orders.get(orderId))).toList(), inDoubtWait);
+        }
+        return waiting;
+    }
+
+    /** Takes orders whose sales were just created off the list of orders in doubt. */
+    private void forgetDoubts(Collection<String> orderIds) {
+        if (orderIds.isEmpty()) {
+            return;
+        }
+        Map<String, Instant> doubts = inDoubt.load();
+        if (doubts.keySet().removeAll(orderIds)) {
+            inDoubt.save(doubts);
+        }
+    }
 
     /**
      * Finds the ERP sale of each CRM order by its reference. More than one sale for an order (one made by hand, or
@@ -258,8 +354,10 @@ public final class OrdersCrmToErp {
     }
 
     /** Builds the ERP values of every order that has no sale yet; an order that cannot be built is dead-lettered. */
-    private Map<String, ObjectNode> newSales(Map<String, JsonNode> orders, Map<String, JsonNode> sales) {
-        List<String> missing = orders.keySet().stream().filter(id -> !sales.containsKey(id)).toList();
+    private Map<String, ObjectNode> newSales(Map<String, JsonNode> orders, Map<String, JsonNode> sales,
+                                             Set<String> waiting) {
+        List<String> missing = orders.keySet().stream()
+                .filter(id -> !sales.containsKey(id) && !waiting.contains(id)).toList();
         Map<String, List<JsonNode>> lines = linesOf(missing);
         Map<String, ObjectNode> values = new LinkedHashMap<>();
         for (String orderId : missing) {
@@ -325,9 +423,14 @@ public final class OrdersCrmToErp {
             if (!createMayHaveRun(e)) {
                 throw e;
             }
+            Map<String, Instant> doubts = inDoubt.load();
+            Instant sent = clock.instant();
+            values.forEach(sale -> doubts.put(sale.path("reference").asText(), sent));
+            inDoubt.save(doubts);
             throw new BridgeException(e.getMessage() + " while creating " + what + ": the ERP may have created "
                     + (values.size() == 1 ? "it" : "them") + " all the same, so the orders flow stops for this pass;"
-                    + " the next pass looks the orders up in the ERP before creating any", e);
+                    + " the orders are looked up on every pass and created only if still missing " + inDoubtWait
+                    + " later", e);
         }
         if (!answer.isArray() || answer.size() != values.size()) {
             throw new BridgeException("ERP answered creating " + what + " without one id per sale");

@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -115,7 +116,75 @@ class LostSaleAnswerTest extends BridgeTest {
                 .isEqualTo(LOST_CREATE);
         assertThat(pass.lines()).as("errors of the pass").singleElement().asString().contains("no answer in time "
                 + "(timeout) while creating 5 sales: the ERP may have created them all the same, so the orders flow "
-                + "stops for this pass; the next pass looks the orders up in the ERP before creating any");
+                + "stops for this pass; the orders are looked up on every pass and created only if still missing "
+                + "PT15M later");
+        assertSalesMatchOrdersWithin(PASSES);
+    }
+
+    @Test
+    void saleCreatedOnlyAfterTheNextPass_isStillNotCreatedTwice() {
+        start(Map.of("camel.component.http.response-timeout", "2000"));
+        AtomicInteger creates = new AtomicInteger();
+        AtomicReference<ObservedRequest> held = new AtomicReference<>();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch heldCreateDone = new CountDownLatch(1);
+        systems.erp.observeRequests(new RequestObserver() {
+            @Override
+            public void named(ObservedRequest request) {
+                if (request.operation().equals(SALE_CREATE) && creates.incrementAndGet() == LOST_CREATE) {
+                    held.set(request);
+                    awaitQuietly(release);
+                }
+            }
+
+            @Override
+            public boolean answering(ObservedRequest request, int status) {
+                if (request == held.get()) {
+                    heldCreateDone.countDown();
+                }
+                return true;
+            }
+        });
+
+        PassSummary unanswered;
+        PassSummary whileCreating;
+        try {
+            unanswered = bridge.runPass();
+            // The ERP is still creating those sales, which the next pass's look-up cannot see yet
+            whileCreating = bridge.runPass();
+        } finally {
+            release.countDown();
+        }
+        awaitQuietly(heldCreateDone);
+
+        assertThat(unanswered.succeeded()).as("pass whose create went unanswered").isFalse();
+        assertThat(whileCreating.ordersCreated()).as("sales created by the next pass").isEqualTo(4);
+        assertSalesMatchOrdersWithin(PASSES);
+    }
+
+    @Test
+    void createThatNeverRan_isMadeOnceTheWaitIsOver() {
+        start(Map.of());
+        AtomicInteger creates = new AtomicInteger();
+        systems.erp.observeRequests(new RequestObserver() {
+            @Override
+            public void named(ObservedRequest request) {
+                if (request.operation().equals(SALE_CREATE) && creates.incrementAndGet() == LOST_CREATE) {
+                    // The simulator answers 500 without creating anything
+                    throw new IllegalStateException("the ERP falls over before creating the sales");
+                }
+            }
+        });
+
+        bridge.runPass();
+        LoggedPass waiting = runPassLogging(Level.WARN, OrdersCrmToErp.class.getName());
+        List<String> stillMissing = Reconciliation.problems(systems.crm, systems.erp);
+        systems.clock.advance(Duration.ofMinutes(16));
+
+        assertThat(waiting.lines()).as("warnings of the pass within the wait").singleElement().asString()
+                .startsWith("5 CRM orders (").contains("wait for the ERP, which did not answer creating their sales");
+        assertThat(stillMissing).as("orders without a sale within the wait").hasSize(5)
+                .allSatisfy(problem -> assertThat(problem).endsWith("has no ERP sale"));
         assertSalesMatchOrdersWithin(PASSES);
     }
 

@@ -15,8 +15,8 @@ public final class BridgeSettings {
     }
 
     /**
-     * Starts settings that keep the orders watermark in {@code watermarkFile}, and the dead letters and the
-     * reported one-sided products beside it, so that no test writes the bridge's state into the working directory.
+     * Starts settings that keep the orders watermark in {@code watermarkFile}, and the dead letters, the orders in
+     * doubt and the reported one-sided products beside it, so that no test writes the bridge's state into the working directory.
      */
     public static BridgeSettings withWatermark(Path watermarkFile) {
         BridgeSettings settings = new BridgeSettings();
@@ -24,6 +24,8 @@ public final class BridgeSettings {
         settings.properties.put("bridge.dead-letters.file",
                 watermarkFile.resolveSibling("dead-letters.jsonl").toString());
         settings.properties.put("bridge.stock.one-sided-file", oneSidedFileBeside(watermarkFile).toString());
+        settings.properties.put("bridge.orders.in-doubt-file",
+                watermarkFile.resolveSibling("orders-in-doubt.json").toString());
         return settings;
     }
 
