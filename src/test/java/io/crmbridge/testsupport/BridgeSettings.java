@@ -16,7 +16,8 @@ public final class BridgeSettings {
 
     /**
      * Starts settings that keep the orders watermark in {@code watermarkFile}, and the dead letters, the orders in
-     * doubt and the reported one-sided products beside it, so that no test writes the bridge's state into the working directory.
+     * doubt and the reported one-sided products beside it, so that no test writes the bridge's state into the
+     * working directory.
      */
     public static BridgeSettings withWatermark(Path watermarkFile) {
         BridgeSettings settings = new BridgeSettings();
