@@ -121,7 +121,6 @@ public final class InventoryErpToCrm {
         Map<String, BigDecimal> stock = exchange.getVariable(STOCK, Map.class);
         String id = product.path("Id").asText("");
         String code = product.path("Code").asText("");
-        @SuppressWarnings("unchecked")
         String unusable = id.isBlank() ? null : (String) exchange.getVariable(UNUSABLE, Map.class).get(code);
         if (unusable != null) {
             stats.stockFailed();
