@@ -182,6 +182,7 @@ class StartupSettingsTest {
                 + "with offset such as 2026-01-01T00:00:00Z, not '2026-01-01'",
         "bridge.erp.stock-locations      | ','        | Setting bridge.erp.stock-locations names no stock location "
                 + "code: ','",
+        "bridge.orders.in-doubt-wait     | 0s         | Setting bridge.orders.in-doubt-wait must be longer than 0",
         "bridge.observe.port             | abc        | Setting bridge.observe.port must be a port number from 0 to "
                 + "65535, not 'abc'",
         "bridge.observe.port             | 65536      | Setting bridge.observe.port must be a port number from 0 to "

@@ -63,7 +63,8 @@ public final class InDoubtOrders {
     }
 
     private BridgeException unreadable(String problem) {
-        return new BridgeException("The file of orders in doubt " + file + " " + problem + ": fix or delete it, "
-                + "after checking in the ERP that none of its orders has two sales");
+        return new BridgeException("The file of orders in doubt " + file + " " + problem + ": fix it (an \"orders\" "
+                + "object of CRM order Ids and ISO-8601 times); deleted, the orders it names are no longer looked "
+                + "up, so each must then be checked in the ERP for its one sale");
     }
 }

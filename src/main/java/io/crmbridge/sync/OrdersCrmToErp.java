@@ -69,21 +69,26 @@ public final class OrdersCrmToErp {
     /** How long an order in doubt waits for its sale to appear before it is created (bridge.orders.in-doubt-wait). */
     private final Duration inDoubtWait;
     private final Clock clock;
-    /** The orders in doubt reported as waiting in this pass, which may meet them twice: by Id and in a page. */
-    private final Set<String> reportedWaiting = ConcurrentHashMap.newKeySet();
+    /** The orders a page of this pass met: the orders in doubt among them are not looked up again by Id. */
+    private final Set<String> metThisPass = ConcurrentHashMap.newKeySet();
     private final Map<String, Party> parties = new ConcurrentHashMap<>();
     private final Map<String, Product> products = new ConcurrentHashMap<>();
 
     /**
      * Creates the orders flow over the given clients, watermark store and dead letters.
      *
-     * @throws BridgeException when bridge.orders.start-from is no ISO-8601 time with offset
+     * @throws BridgeException when bridge.orders.start-from is no ISO-8601 time with offset, or
+     *                         bridge.orders.in-doubt-wait is 0
      */
     public OrdersCrmToErp(SystemSettings settings, CrmClient crm, ErpClient erp, WatermarkStore store,
                           DeadLetters deadLetters, InDoubtOrders inDoubt, PassStats stats, Clock clock) {
         this.startFrom = settings.global("orders.start-from").map(OrdersCrmToErp::readStartFrom)
                 .orElse(Instant.EPOCH);
         this.inDoubtWait = settings.globalDuration("orders.in-doubt-wait", DEFAULT_IN_DOUBT_WAIT);
+        if (inDoubtWait.isZero()) {
+            // Without a wait, a sale the ERP is still creating would be created a second time
+            throw new BridgeException("Setting bridge.orders.in-doubt-wait must be longer than 0");
+        }
         this.crm = crm;
         this.erp = erp;
         this.store = store;
@@ -97,7 +102,7 @@ public final class OrdersCrmToErp {
     public void beginPass(Exchange exchange) {
         // A damaged dead-letter file must stop the pass before it changes anything in the ERP.
         deadLetters.size();
-        reportedWaiting.clear();
+        metThisPass.clear();
         parties.clear();
         products.clear();
         erp.resetContext();
@@ -106,12 +111,13 @@ public final class OrdersCrmToErp {
     }
 
     /**
-     * Syncs the orders in doubt again, reading each from the CRM by its Id: the watermark may have passed them
-     * while they waited for their sale to appear in the ERP. An order the CRM no longer gives is dead-lettered and
-     * leaves the list.
+     * Syncs the orders in doubt that no page of this pass met, reading each from the CRM by its Id: the watermark
+     * may have passed them while they waited for their sale to appear in the ERP. An order the CRM no longer gives
+     * is dead-lettered and leaves the list.
      */
     public void syncInDoubt() {
         Map<String, Instant> doubts = inDoubt.load();
+        doubts.keySet().removeAll(metThisPass);
         if (doubts.isEmpty()) {
             return;
         }
@@ -121,11 +127,7 @@ public final class OrdersCrmToErp {
         } finally {
             deadLetters.flush();
         }
-        if (!unreadable.isEmpty()) {
-            Map<String, Instant> left = inDoubt.load();
-            left.keySet().removeAll(unreadable);
-            inDoubt.save(left);
-        }
+        forgetDoubts(unreadable);
     }
 
     /** Reads the next page of orders after the cursor. */
@@ -163,6 +165,7 @@ public final class OrdersCrmToErp {
         Map<String, JsonNode> byId = new LinkedHashMap<>();
         for (JsonNode order : orders) {
             String id = order.get("Id").asText();
+            metThisPass.add(id);
             if (keyOf(order).isEmpty()) {
                 failed(order, new RecordException("CRM order " + describe(order) + " has no readable ModifiedOn"));
             } else {
@@ -177,7 +180,6 @@ public final class OrdersCrmToErp {
         Set<String> waiting = settleDoubts(byId, sales);
         Map<String, ObjectNode> newSales = newSales(byId, sales, waiting);
         Map<String, Long> created = create(newSales, byId);
-        forgetDoubts(created.keySet());
         Map<Long, String> drafts = new LinkedHashMap<>();
         created.forEach((orderId, saleId) -> drafts.put(saleId, orderId));
         sales.forEach((orderId, sale) -> {
@@ -300,17 +302,16 @@ public final class OrdersCrmToErp {
         if (settled) {
             inDoubt.save(doubts);
         }
-        List<String> unreported = waiting.stream().filter(reportedWaiting::add).toList();
-        if (!unreported.isEmpty()) {
+        if (!waiting.isEmpty()) {
             LOG.warn("{} CRM order{} ({}) wait for the ERP, which did not answer creating their sales: the bridge "
                     + "looks for them on every pass and creates any still missing {} after that create",
-                    unreported.size(), unreported.size() == 1 ? "" : "s",
-                    unreported.stream().map(orderId -> describe(orders.get(orderId))).toList(), inDoubtWait);
+                    waiting.size(), waiting.size() == 1 ? "" : "s",
+                    waiting.stream().map(orderId -> describe(orders.get(orderId))).toList(), inDoubtWait);
         }
         return waiting;
     }
 
-    /** Takes orders whose sales were just created off the list of orders in doubt. */
+    /** Takes orders off the list of orders in doubt. */
     private void forgetDoubts(Collection<String> orderIds) {
         if (orderIds.isEmpty()) {
             return;
@@ -409,32 +410,39 @@ public final class OrdersCrmToErp {
     /**
      * Creates sales in one ERP call. A create is the one call that must not run twice: when it ends without an
      * answer after it may have reached the ERP (a timeout, a dropped connection, a 5xx), the ERP may still be
-     * creating the sales, where a redelivery's look-up cannot see them yet. The flow then stops for this pass
-     * instead, and the next pass looks the orders up before creating any.
+     * creating the sales, where a redelivery's look-up cannot see them yet. So the orders are put on the list of
+     * orders in doubt before the call is sent, and taken off once the ERP has answered or refused it; when it
+     * went unanswered they stay there and the flow stops for this pass instead of being redelivered.
      */
     private List<Long> createSales(Collection<ObjectNode> values, String what) {
         ArrayNode params = Json.MAPPER.createArrayNode();
         params.addArray().addAll(values);
         params.add(erp.context());
+        List<String> orderIds = values.stream().map(sale -> sale.path("reference").asText()).toList();
+        Map<String, Instant> doubts = inDoubt.load();
+        Instant sent = clock.instant();
+        orderIds.forEach(orderId -> doubts.put(orderId, sent));
+        inDoubt.save(doubts);
         JsonNode answer;
         try {
             answer = erp.call("model.sale.sale.create", params, "creating " + what);
         } catch (RemoteCallException e) {
             if (!createMayHaveRun(e)) {
+                forgetDoubts(orderIds);
                 throw e;
             }
-            Map<String, Instant> doubts = inDoubt.load();
-            Instant sent = clock.instant();
-            values.forEach(sale -> doubts.put(sale.path("reference").asText(), sent));
-            inDoubt.save(doubts);
             throw new BridgeException(e.getMessage() + " while creating " + what + ": the ERP may have created "
                     + (values.size() == 1 ? "it" : "them") + " all the same, so the orders flow stops for this pass;"
                     + " the orders are looked up on every pass and created only if still missing " + inDoubtWait
                     + " later", e);
+        } catch (ErpBusinessException refused) {
+            forgetDoubts(orderIds);
+            throw refused;
         }
         if (!answer.isArray() || answer.size() != values.size()) {
             throw new BridgeException("ERP answered creating " + what + " without one id per sale");
         }
+        forgetDoubts(orderIds);
         List<Long> ids = new ArrayList<>(values.size());
         answer.forEach(id -> ids.add(id.asLong()));
         return ids;

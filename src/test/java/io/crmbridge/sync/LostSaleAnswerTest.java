@@ -14,6 +14,8 @@ import io.crmbridge.testsupport.Simulators;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -186,6 +188,30 @@ class LostSaleAnswerTest extends BridgeTest {
         assertThat(stillMissing).as("orders without a sale within the wait").hasSize(5)
                 .allSatisfy(problem -> assertThat(problem).endsWith("has no ERP sale"));
         assertSalesMatchOrdersWithin(PASSES);
+        assertThat(new InDoubtOrders(folder.resolve("orders-in-doubt.json")).load()).as("orders left in doubt")
+                .isEmpty();
+    }
+
+    @Test
+    void inDoubtFileThatCannotBeWritten_stopsTheFlowBeforeAnyCreateIsSent() throws Exception {
+        Path notAFolder = Files.writeString(folder.resolve("plain-file"), "");
+        start(Map.of("bridge.orders.in-doubt-file", notAFolder.resolve("orders-in-doubt.json").toString()));
+        AtomicInteger creates = new AtomicInteger();
+        systems.erp.observeRequests(new RequestObserver() {
+            @Override
+            public void named(ObservedRequest request) {
+                if (request.operation().equals(SALE_CREATE)) {
+                    creates.incrementAndGet();
+                }
+            }
+        });
+
+        LoggedPass pass = runPassLogging(Level.ERROR, "io.crmbridge.sync.summary");
+
+        assertThat(pass.lines()).as("errors").singleElement().asString()
+                .contains("Cannot write the file of orders in doubt " + notAFolder.resolve("orders-in-doubt.json"));
+        assertThat(creates.get()).as("sale creates sent").isZero();
+        assertThat(systems.erp.sales()).as("ERP sales").isEmpty();
     }
 
     @Test
