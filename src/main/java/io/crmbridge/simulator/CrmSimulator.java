@@ -204,6 +204,15 @@ public final class CrmSimulator extends Simulator {
         serverPageSize = records;
     }
 
+    /** Saves the order again unchanged, as a user would: Creatio stamps it with a new ModifiedOn. */
+    public synchronized void saveOrderAgain(UUID id) {
+        Map<String, Object> row = tables.get("Order").get(id);
+        if (row == null) {
+            throw new IllegalArgumentException("The CRM simulator has no order " + id);
+        }
+        tables.get("Order").update(row, Map.of("ModifiedOn", now()));
+    }
+
     /** Deletes the product with {@code code}, as if a user removed it. */
     public synchronized void removeProduct(String code) {
         UUID id = (UUID) product(code).get("Id");

@@ -49,28 +49,17 @@ public final class CrmClient {
     /**
      * Returns the records of an entity that match an OData {@code $filter}, in {@code $orderby} order, at most
      * {@code top} of them, after skipping {@code skip}. A CRM that pages on its own (a page cut short with an
-     * {@code @odata.nextLink}) is followed to the end of the records asked for, on the CRM's own server only.
+     * {@code @odata.nextLink}) is followed to the end of the records asked for, within the entity set on the CRM's
+     * own server only.
      */
     public List<JsonNode> query(String entity, String filter, String orderBy, int top, int skip) {
-        StringBuilder url = new StringBuilder(entityUrl(entity)).append('?');
-        if (filter != null) {
-            url.append("$filter=").append(encode(filter)).append('&');
-        }
-        url.append("$orderby=").append(encode(orderBy)).append("&$top=").append(top);
-        if (skip > 0) {
-            url.append("&$skip=").append(skip);
-        }
         List<JsonNode> records = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        String page = url.toString();
+        String page = queryUrl(entity, filter, orderBy, top, skip);
         while (page != null) {
-            JsonNode answer = readJson(calls.call(SYSTEM, "GET", page, null, null), entity);
-            JsonNode value = answer.get("value");
-            if (value == null || !value.isArray()) {
-                throw new BridgeException("CRM answered a query on " + entity + " without a \"value\" array");
-            }
+            JsonNode answer = queryAnswer(entity, page);
             int before = records.size();
-            for (JsonNode record : value) {
+            for (JsonNode record : answer.get("value")) {
                 // A page that starts where the one before ended gives records twice: each counts once.
                 String id = record.path("Id").asText("");
                 if (id.isEmpty() || ids.add(id)) {
@@ -82,6 +71,46 @@ public final class CrmClient {
                     : nextPage(entity, page, nextLink, records.size() > before);
         }
         return records.size() > top ? List.copyOf(records.subList(0, top)) : records;
+    }
+
+    /**
+     * Returns the first page the CRM gives of a query, without following its {@code @odata.nextLink}, and whether
+     * it has more: for paging by key, where the next query starts after the last record read. Following the CRM's
+     * own links instead, which count records, would miss one that moved to a page already read while the pages
+     * were read.
+     */
+    public Page queryPage(String entity, String filter, String orderBy, int top) {
+        JsonNode answer = queryAnswer(entity, queryUrl(entity, filter, orderBy, top, 0));
+        List<JsonNode> records = new ArrayList<>();
+        answer.get("value").forEach(records::add);
+        JsonNode nextLink = answer.get("@odata.nextLink");
+        return new Page(records.size() > top ? List.copyOf(records.subList(0, top)) : records,
+                records.size() >= top || nextLink != null && !nextLink.isNull());
+    }
+
+    /** Records of a query, and whether the CRM has more after them. */
+    public record Page(List<JsonNode> records, boolean more) {
+    }
+
+    private String queryUrl(String entity, String filter, String orderBy, int top, int skip) {
+        StringBuilder url = new StringBuilder(entityUrl(entity)).append('?');
+        if (filter != null) {
+            url.append("$filter=").append(encode(filter)).append('&');
+        }
+        url.append("$orderby=").append(encode(orderBy)).append("&$top=").append(top);
+        if (skip > 0) {
+            url.append("&$skip=").append(skip);
+        }
+        return url.toString();
+    }
+
+    private JsonNode queryAnswer(String entity, String url) {
+        JsonNode answer = readJson(calls.call(SYSTEM, "GET", url, null, null), entity);
+        JsonNode value = answer.get("value");
+        if (value == null || !value.isArray()) {
+            throw new BridgeException("CRM answered a query on " + entity + " without a \"value\" array");
+        }
+        return answer;
     }
 
     /**

@@ -133,14 +133,15 @@ public final class OrdersCrmToErp {
     /** Reads the next page of orders after the cursor. */
     public List<JsonNode> readPage(Exchange exchange) {
         Watermark cursor = exchange.getVariable(CURSOR, Watermark.class);
-        int top = crm.pageSize();
-        List<JsonNode> orders = crm.query(ENTITY, cursor.filterAfter(), "ModifiedOn asc,Id asc", top, 0);
+        // Paged by key: a CRM that pages on its own gives a shorter page, and the next one starts after it
+        CrmClient.Page page = crm.queryPage(ENTITY, cursor.filterAfter(), "ModifiedOn asc,Id asc", crm.pageSize());
+        List<JsonNode> orders = page.records();
         Watermark last = cursor;
         for (JsonNode order : orders) {
             last = keyOf(order).orElse(last);
         }
         // A page whose keys cannot move the cursor would be read again and again: stop paging instead.
-        exchange.setVariable(BridgeNames.MORE_PAGES, orders.size() == top && !last.equals(cursor));
+        exchange.setVariable(BridgeNames.MORE_PAGES, page.more() && !last.equals(cursor));
         exchange.setVariable(PAGE_END, last);
         LOG.debug("Read {} CRM orders after {}", orders.size(), cursor);
         return orders;

@@ -1,6 +1,8 @@
 package io.crmbridge.sync;
 
 import io.crmbridge.simulator.ErpSimulator;
+import io.crmbridge.simulator.ObservedRequest;
+import io.crmbridge.simulator.RequestObserver;
 import io.crmbridge.simulator.SimulatorData;
 import io.crmbridge.testsupport.BridgeTest;
 import io.crmbridge.testsupport.Reconciliation;
@@ -12,10 +14,12 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,6 +92,31 @@ class PagingTest extends BridgeTest {
                 .isEmpty();
         assertThat(pass.stockUpdated()).as("CRM products given their ERP stock").isEqualTo(12);
         assertThat(pass.stockOneSided()).as("products found on one side only").isZero();
+    }
+
+    @Test
+    void orderSavedAgainWhileTheCrmPagesOnItsOwn_doesNotPushAnotherOutOfThePass() {
+        start(SimulatorData.generate(5L, 3, 6, 14, Simulators.START), "50");
+        systems.crm.pageAtMost(3);
+        UUID earliest = systems.crm.orders().stream()
+                .min(Comparator.comparing((Map<String, Object> order) -> order.get("ModifiedOn").toString()))
+                .map(order -> (UUID) order.get("Id")).orElseThrow();
+        AtomicInteger orderQueries = new AtomicInteger();
+        systems.crm.observeRequests(new RequestObserver() {
+            @Override
+            public boolean arrived(ObservedRequest request) {
+                // A user saves the first order read again while the bridge reads on
+                if (request.path().endsWith("/Order") && orderQueries.incrementAndGet() == 2) {
+                    systems.crm.saveOrderAgain(earliest);
+                }
+                return true;
+            }
+        });
+
+        PassSummary pass = bridge.runPass();
+
+        assertThat(pass.succeeded()).as("pass succeeded: " + pass.line()).isTrue();
+        assertThat(Reconciliation.problems(systems.crm, systems.erp)).as("orders against sales").isEmpty();
     }
 
     private Map<String, Long> salesPerReference() {
