@@ -131,6 +131,7 @@ public final class ErpSimulator extends Simulator {
     private final Set<Integer> notSalable = new HashSet<>();
     /** Stock in the storage location by product id; guarded by {@code this}. */
     private final Map<Integer, BigDecimal> stock = new HashMap<>();
+    private final Refusals refusals = new Refusals();
     /** Stock on the shop floor by product id, none when absent; guarded by {@code this}. */
     private final Map<Integer, BigDecimal> shopStock = new HashMap<>();
     private final Map<Integer, SaleRow> sales = new LinkedHashMap<>();
@@ -251,6 +252,14 @@ public final class ErpSimulator extends Simulator {
     }
 
     /**
+     * Answers the next {@code times} calls of the JSON-RPC {@code method} with {@code status} and an HTML page,
+     * without acting on them, as a proxy in front of the ERP that refuses a request does.
+     */
+    public void refuseNextCalls(String method, int times, int status) {
+        refusals.arm(method, times, status);
+    }
+
+    /**
      * Adds a draft sale with the reference, party and lines of the existing sale {@code saleId}, as a user entering
      * an order a second time by hand would; returns its id.
      */
@@ -350,6 +359,11 @@ public final class ErpSimulator extends Simulator {
     private void call(HttpExchange exchange, Map<String, Object> request) throws IOException {
         Object id = request.get("id");
         String method = (String) request.get("method");
+        Integer refusal = refusals.take(method);
+        if (refusal != null) {
+            HttpSupport.sendHtml(exchange, refusal, "Refused", "The request was refused before the ERP saw it.");
+            return;
+        }
         List<?> params = request.get("params") instanceof List<?> list ? list : List.of();
 
         if (method.equals("common.db.login")) {
@@ -941,6 +955,26 @@ public final class ErpSimulator extends Simulator {
             row.put((String) namesAndValues[i], namesAndValues[i + 1]);
         }
         return row;
+    }
+
+    /** The calls to refuse, per JSON-RPC method: how many more, and with which status. */
+    private static final class Refusals {
+
+        private final Map<String, int[]> byMethod = new HashMap<>();
+
+        synchronized void arm(String method, int times, int status) {
+            byMethod.put(method, new int[] {times, status});
+        }
+
+        /** Returns the status to refuse this call of {@code method} with, or null to serve it. */
+        synchronized Integer take(String method) {
+            int[] left = byMethod.get(method);
+            if (left == null || left[0] == 0) {
+                return null;
+            }
+            left[0]--;
+            return left[1];
+        }
     }
 
     /** Settings for an {@link ErpSimulator}; every one has a default that suits the embedded demo. */

@@ -260,11 +260,7 @@ public final class OrdersCrmToErp {
             try {
                 orders.add(crm.get(ENTITY, orderId));
             } catch (RuntimeException e) {
-                if (!Failures.isRecordFailure(e)) {
-                    throw e;
-                }
-                deadLetters.add(CrmClient.SYSTEM, ENTITY, orderId, BridgeException.describe(e));
-                stats.orderFailed();
+                deadLetter(orderId, orderId, e);
                 unreadable.add(orderId);
             }
             if (orders.size() == crm.pageSize()) {
@@ -391,7 +387,11 @@ public final class OrdersCrmToErp {
                 created.put(orderId, ids.get(i++));
             }
             return created;
-        } catch (ErpBusinessException refused) {
+        } catch (RuntimeException refused) {
+            // A business error, or a 4xx answer about the request: one sale is at fault. Anything else stops the page.
+            if (!Failures.isRecordFailure(refused)) {
+                throw refused;
+            }
             if (newSales.size() == 1) {
                 failed(orders.get(newSales.keySet().iterator().next()), refused);
                 return created;
@@ -500,14 +500,22 @@ public final class OrdersCrmToErp {
 
     /** Dead-letters an order that failed alone; rethrows a failure of a whole system. */
     private void failed(JsonNode order, RuntimeException error) {
+        deadLetter(order.get("Id").asText(), describe(order), error);
+    }
+
+    /**
+     * Keeps an order that failed alone in the dead letters, where it waits for a replay, so it also leaves the
+     * orders in doubt; a failure of a whole system is thrown instead.
+     */
+    private void deadLetter(String orderId, String described, RuntimeException error) {
         if (!Failures.isRecordFailure(error)) {
             throw error;
         }
         stats.orderFailed();
-        String id = order.get("Id").asText();
-        DeadLetter letter = deadLetters.add(CrmClient.SYSTEM, ENTITY, id, BridgeException.describe(error));
-        LOG.error("CRM order {} not synced (attempt {}, kept in the dead letters): {}", describe(order),
+        DeadLetter letter = deadLetters.add(CrmClient.SYSTEM, ENTITY, orderId, BridgeException.describe(error));
+        LOG.error("CRM order {} not synced (attempt {}, kept in the dead letters): {}", described,
                 letter.attempts(), letter.reason());
+        forgetDoubts(List.of(orderId));
     }
 
     /**

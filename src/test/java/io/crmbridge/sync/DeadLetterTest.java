@@ -143,6 +143,23 @@ class DeadLetterTest extends BridgeTest {
     /** Starts the simulators on the usual data plus one order of a single line of {@code code}. */
     /** Starts with one order of a product the ERP will not sell, and syncs it once: it goes to the dead letters. */
     @Test
+    void createRefusedWith4xx_isMadeOneByOne_andOnlyTheRefusedOrderIsDeadLettered() throws IOException {
+        systems = Simulators.start(SimulatorData.generate(5L, 3, 6, 5, Simulators.START), Duration.ofMinutes(10),
+                Duration.ofMinutes(10), folder);
+        startBridgeWith(Map.of("bridge.crm.page-size", "5"));
+        // A proxy in front of the ERP refuses the page's create, then the first order's own
+        systems.erp.refuseNextCalls("model.sale.sale.create", 2, 422);
+
+        PassSummary pass = bridge.runPass();
+
+        assertThat(pass.flowsFailed()).as("flows stopped").isZero();
+        assertThat(pass.ordersCreated()).as("orders created").isEqualTo(4);
+        assertThat(pass.ordersFailed()).as("orders failed").isEqualTo(1);
+        assertThat(Files.readAllLines(systems.deadLetterFile())).as("dead letters").singleElement().asString()
+                .contains("HTTP 422");
+    }
+
+    @Test
     void orderAnsweredWithoutId_stopsTheFlowBeforeItsPage_andTheNextPassSyncsIt() {
         systems = Simulators.start(folder);
         startBridgeWith(Map.of());

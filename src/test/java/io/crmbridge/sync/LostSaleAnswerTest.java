@@ -193,6 +193,33 @@ class LostSaleAnswerTest extends BridgeTest {
     }
 
     @Test
+    void orderInDoubtThatIsDeadLettered_leavesTheDoubts_andIsNotTriedAgainEveryPass() {
+        start(Map.of());
+        AtomicInteger creates = new AtomicInteger();
+        systems.erp.observeRequests(new RequestObserver() {
+            @Override
+            public void named(ObservedRequest request) {
+                if (request.operation().equals(SALE_CREATE) && creates.incrementAndGet() == LOST_CREATE) {
+                    throw new IllegalStateException("the ERP falls over before creating the sales");
+                }
+            }
+        });
+        bridge.runPass();
+        systems.clock.advance(Duration.ofMinutes(16));
+        // After the wait, the re-create of the page is refused, then the first order's own
+        systems.erp.refuseNextCalls(SALE_CREATE, 2, 422);
+
+        PassSummary refused = bridge.runPass();
+        PassSummary next = bridge.runPass();
+
+        assertThat(refused.ordersFailed()).as("orders failed after the wait").isEqualTo(1);
+        assertThat(new InDoubtOrders(folder.resolve("orders-in-doubt.json")).load()).as("orders left in doubt")
+                .isEmpty();
+        assertThat(next.ordersFailed()).as("orders failed by the pass after").isZero();
+        assertThat(next.succeeded()).as("pass after succeeded: " + next.line()).isTrue();
+    }
+
+    @Test
     void inDoubtFileThatCannotBeWritten_stopsTheFlowBeforeAnyCreateIsSent() throws Exception {
         Path notAFolder = Files.writeString(folder.resolve("plain-file"), "");
         start(Map.of("bridge.orders.in-doubt-file", notAFolder.resolve("orders-in-doubt.json").toString()));
